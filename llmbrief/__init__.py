@@ -1,0 +1,3 @@
+"""llmbrief: turn news articles into verified, cited Markdown briefs."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from llmbrief.cli import main
+
+main()

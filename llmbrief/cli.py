@@ -1,0 +1,509 @@
+"""The ``llmbrief`` command line: parse, call one library function, print, pick an exit code.
+
+This is the only module that knows typer, prints, or exits. Heavy libraries
+(openai, instructor, llama_cpp, vcrpy) are imported inside the commands that
+need them, so ``llmbrief --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+
+from llmbrief import __version__
+from llmbrief.errors import (
+    AuthError,
+    CassetteError,
+    ConfigError,
+    InputError,
+    LLMBriefError,
+    NotAvailableError,
+    PromptError,
+)
+from llmbrief.exitcodes import ExitCode
+
+app = typer.Typer(
+    name="llmbrief",
+    help="Turn news articles into verified, cited Markdown briefs.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+prompts_app = typer.Typer(help="List and show the versioned prompts.", no_args_is_help=True)
+app.add_typer(prompts_app, name="prompts")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Which exit code each kind of user-facing error maps to.
+_EXIT_FOR: list[tuple[type[LLMBriefError], ExitCode]] = [
+    (InputError, ExitCode.USAGE),
+    (PromptError, ExitCode.USAGE),
+    (CassetteError, ExitCode.USAGE),
+    (ConfigError, ExitCode.USAGE),
+    (AuthError, ExitCode.ERROR),
+    (NotAvailableError, ExitCode.ERROR),
+]
+
+
+def err(message: str) -> None:
+    """Print one line on stderr."""
+    typer.echo(message, err=True)
+
+
+def fail(error: LLMBriefError) -> NoReturn:
+    """Print ``Error: …`` and exit with the code for that kind of error."""
+    code = next((c for t, c in _EXIT_FOR if isinstance(error, t)), ExitCode.ERROR)
+    err(f"Error: {error}")
+    raise typer.Exit(int(code))
+
+
+def handles_errors(func: F) -> F:
+    """Map the library's errors to one line and an exit code; let bugs show a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except LLMBriefError as e:
+            fail(e)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"llmbrief {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """Turn news articles into verified, cited Markdown briefs.
+
+    Every number in a brief stands, as written, in the source sentence that the
+    brief cites for it: an LLM proposes records, deterministic code verifies them.
+    """
+
+
+# --- shared options -----------------------------------------------------------
+
+OutOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option("--base-url", help="OpenAI-compatible endpoint [env: OPENAI_BASE_URL]."),
+]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name [env: LLMBRIEF_MODEL].")]
+ModeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--mode",
+        help="Structured-output mode: auto, tools, json_schema, llamacpp, json, md_json "
+        "[env: LLMBRIEF_MODE].",
+    ),
+]
+ModelPathOpt = Annotated[
+    Path | None,
+    typer.Option("--model-path", help="Run another GGUF in the embedded backend."),
+]
+ReplayOpt = Annotated[
+    Path | None,
+    typer.Option("--replay", help="Answer from a recorded cassette: no network, no model."),
+]
+RecordOpt = Annotated[
+    Path | None, typer.Option("--record", help="Record the run's LLM traffic to a cassette.")
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Ask the model even when cached.")]
+ConcurrencyOpt = Annotated[
+    int | None,
+    typer.Option("--concurrency", "-j", min=1, help="Articles in parallel (remote backends)."),
+]
+ReasksOpt = Annotated[
+    int | None,
+    typer.Option("--max-reasks", min=0, help="Re-asks after a failed verification (default 2)."),
+]
+TimeoutOpt = Annotated[
+    float | None, typer.Option("--timeout", help="Seconds to wait for one LLM answer.")
+]
+PromptOpt = Annotated[
+    str | None,
+    typer.Option("--prompt", help="Extraction prompt, name@version (default: latest extract)."),
+]
+RetriesOpt = Annotated[
+    int | None, typer.Option("--max-retries", min=0, help="Transport retries (default 4).")
+]
+
+
+def _settings(**flags: Any) -> Any:
+    from llmbrief.config import resolve_settings
+
+    if flags.get("model_path") is not None:
+        flags["model_path"] = str(flags["model_path"])
+    return resolve_settings(flags)
+
+
+def _install_sigterm() -> None:
+    """SIGTERM stops a run like Ctrl-C does: finished work is written first."""
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def _progress(path: str, done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r[{done}/{total}] {path[-60:]:<60}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _run_extract(
+    paths: list[Path],
+    settings: Any,
+    output: Path | None,
+    replay: Path | None,
+    record: Path | None,
+) -> Any:
+    from llmbrief.pipeline import extract_paths
+
+    if replay is not None and record is not None:
+        raise ConfigError("--replay and --record cannot go together")
+    _install_sigterm()
+    jsonl = output is not None and output.suffix == ".jsonl"
+    try:
+        return extract_paths(
+            paths,
+            settings,
+            output=output,
+            jsonl=jsonl,
+            replay=replay,
+            record=record,
+            progress=_progress,
+        )
+    except KeyboardInterrupt as stop:
+        result = stop.args[0] if stop.args else None
+        if result is not None:
+            _summary(result, output)
+        err("Interrupted: finished articles were written; run again to do the rest from the cache.")
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+def _summary(result: Any, output: Path | None) -> None:
+    for r in result.results:
+        if r.document is not None:
+            n = len(r.document.records)
+            ok = sum(1 for x in r.document.records if x.verification and x.verification.verified)
+            err(f"  {r.path}: {n} records, {ok} verified")
+        else:
+            err(f"  {r.path}: FAILED: {r.error}")
+    u = result.usage
+    if u:
+        err(
+            f"Usage: {u['calls']} calls, {u['reasks']} re-asks, "
+            f"{u['prompt_tokens']}+{u['completion_tokens']} tokens, {u['seconds']:.1f} s"
+        )
+    if output is not None:
+        err(f"Wrote {output}")
+
+
+def _exit_for_run(result: Any) -> None:
+    if result.failed:
+        if result.documents:
+            raise typer.Exit(int(ExitCode.PARTIAL))
+        first = result.failed[0]
+        err(f"Error: {first.error}" if len(result.failed) == 1 else "Error: every input failed")
+        raise typer.Exit(int(ExitCode.USAGE if _all_input_errors(result) else ExitCode.ERROR))
+
+
+def _all_input_errors(result: Any) -> bool:
+    return all(
+        "no such" in (r.error or "") or ":" in (r.error or "") for r in result.failed
+    ) and all(
+        not (r.error or "").startswith(("cannot connect", "the cassette")) for r in result.failed
+    )
+
+
+# --- commands -----------------------------------------------------------------
+
+
+@app.command()
+@handles_errors
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt, .md).")],
+    output: OutOpt = None,
+    base_url: BaseUrlOpt = None,
+    model: ModelOpt = None,
+    mode: ModeOpt = None,
+    model_path: ModelPathOpt = None,
+    replay: ReplayOpt = None,
+    record: RecordOpt = None,
+    no_cache: NoCacheOpt = False,
+    concurrency: ConcurrencyOpt = None,
+    max_reasks: ReasksOpt = None,
+    timeout: TimeoutOpt = None,
+    max_retries: RetriesOpt = None,
+    prompt: PromptOpt = None,
+) -> None:
+    """Extract verified records from articles into JSON (or JSONL when -o ends in .jsonl).
+
+    Results are written as each article completes; an interrupted run keeps what
+    is done, and a re-run answers finished questions from the cache.
+    """
+    settings = _settings(
+        base_url=base_url,
+        model=model,
+        mode=mode,
+        model_path=model_path,
+        no_cache=no_cache,
+        concurrency=concurrency,
+        max_reasks=max_reasks,
+        timeout=timeout,
+        max_retries=max_retries,
+        prompt=prompt,
+    )
+    result = _run_extract(paths, settings, output, replay, record)
+    if output is None:
+        from llmbrief.documents import documents_to_json
+
+        sys.stdout.write(documents_to_json(result.documents))
+    _summary(result, output)
+    _exit_for_run(result)
+
+
+@app.command()
+@handles_errors
+def verify(
+    records: Annotated[Path, typer.Argument(help="Records file: JSON, a list, or JSONL.")],
+    source: Annotated[
+        Path | None, typer.Option("--source", help="Check against this file, not source.path.")
+    ] = None,
+    output: OutOpt = None,
+) -> None:
+    """Verify records against their sources; write them with verification filled in.
+
+    Exit 0 when every record is verified, 3 when any is not, 2 for unusable input.
+    """
+    from llmbrief.documents import documents_to_json, load_documents, write_text_atomic
+    from llmbrief.pipeline import verify_documents
+
+    docs = load_documents(records)
+    result = verify_documents(docs, source_override=source)
+    text = documents_to_json(result.documents)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(output, text)
+    for path in result.missing_sources:
+        err(f"{path}: source file not found; its records were not verified")
+    err(f"{result.verified} of {result.records} records verified")
+    if not result.all_verified:
+        raise typer.Exit(int(ExitCode.VERIFICATION_FAILED))
+
+
+@app.command()
+@handles_errors
+def render(
+    records: Annotated[list[Path], typer.Argument(help="Records files (JSON or JSONL).")],
+    output: OutOpt = None,
+    title: Annotated[str | None, typer.Option("--title", help="The brief's title.")] = None,
+) -> None:
+    """Write the Markdown brief from records, after verifying them against their sources.
+
+    Records that fail verification, or whose source is missing, are left out and counted.
+    """
+    from llmbrief.documents import write_text_atomic
+    from llmbrief.pipeline import load_many, render_documents
+
+    md, checked = render_documents(load_many(records), title=title)
+    _write_brief(md, output)
+    left_out = checked.records - checked.verified
+    err(f"{checked.verified} records shown, {left_out} left out")
+    _ = write_text_atomic
+
+
+def _write_brief(md: str, output: Path | None) -> None:
+    from llmbrief.documents import write_text_atomic
+
+    if output is None:
+        sys.stdout.write(md)
+    else:
+        write_text_atomic(output, md)
+        err(f"Wrote {output}")
+
+
+@app.command()
+@handles_errors
+def brief(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt, .md).")],
+    output: OutOpt = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the records here.")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The brief's title.")] = None,
+    base_url: BaseUrlOpt = None,
+    model: ModelOpt = None,
+    mode: ModeOpt = None,
+    model_path: ModelPathOpt = None,
+    replay: ReplayOpt = None,
+    record: RecordOpt = None,
+    no_cache: NoCacheOpt = False,
+    concurrency: ConcurrencyOpt = None,
+    max_reasks: ReasksOpt = None,
+    timeout: TimeoutOpt = None,
+    max_retries: RetriesOpt = None,
+    prompt: PromptOpt = None,
+) -> None:
+    """Extract, verify and render in one go: articles in, a cited brief out."""
+    from llmbrief.pipeline import render_documents
+
+    settings = _settings(
+        base_url=base_url,
+        model=model,
+        mode=mode,
+        model_path=model_path,
+        no_cache=no_cache,
+        concurrency=concurrency,
+        max_reasks=max_reasks,
+        timeout=timeout,
+        max_retries=max_retries,
+        prompt=prompt,
+    )
+    result = _run_extract(paths, settings, json_out, replay, record)
+    md, _checked = render_documents(result.documents, title=title)
+    _summary(result, json_out)
+    _write_brief(md, output)
+    _exit_for_run(result)
+
+
+@app.command()
+@handles_errors
+def check(
+    brief_path: Annotated[Path, typer.Argument(metavar="BRIEF.md", help="A brief to check.")],
+) -> None:
+    """Check a brief (also one edited by hand) against the citation rule.
+
+    Every number outside the exempt parts must be cited, and stand verbatim in a
+    quote it cites; every quote must stand in its source at its range.
+    One line per violation; exit 0 when clean, 3 otherwise.
+    """
+    from llmbrief.check import check_brief
+    from llmbrief.documents import read_article
+
+    try:
+        text = brief_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{brief_path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{brief_path}: cannot read ({e})") from None
+    violations = check_brief(text, read_article)
+    for v in violations:
+        typer.echo(f"{brief_path}:{v.line}: {v.message}")
+    if violations:
+        err(f"{len(violations)} violations")
+        raise typer.Exit(int(ExitCode.VERIFICATION_FAILED))
+    err(f"{brief_path}: every number is cited and every quote stands in its source")
+
+
+@app.command(name="eval")
+@handles_errors
+def eval_cmd(
+    records: Annotated[list[Path], typer.Argument(help="Records files to score.")],
+    gold: Annotated[Path, typer.Option("--gold", help="Gold file.")] = Path("gold/seeds.json"),
+    vague: Annotated[
+        bool, typer.Option("--vague/--no-vague", help="Score vague figures ('thousands').")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Score verified records against a hand-written gold set (precision, recall, F1)."""
+    from llmbrief.evaluate import evaluate, format_report, load_gold
+    from llmbrief.pipeline import load_many
+
+    report = evaluate(load_many(records), load_gold(gold), include_vague=vague)
+    typer.echo(report.model_dump_json(indent=2) if as_json else format_report(report), nl=False)
+
+
+@prompts_app.command("list")
+@handles_errors
+def prompts_list() -> None:
+    """List every prompt version: name, version, short sha256, description."""
+    from llmbrief.prompts import all_prompts
+
+    for p in all_prompts():
+        typer.echo(f"{p.name}\t{p.version}\t{p.sha256[:12]}\t{p.description}")
+
+
+@prompts_app.command("show")
+@handles_errors
+def prompts_show(
+    ref: Annotated[str, typer.Argument(help="name@version, or name for the latest.")],
+) -> None:
+    """Print one prompt version: its front matter and template."""
+    from llmbrief.prompts import get_prompt
+
+    p = get_prompt(ref)
+    typer.echo(f"# {p.ref}  sha256 {p.sha256}")
+    typer.echo(f"# {p.description}")
+    typer.echo(f"# schema: {p.schema}  sampling: {json.dumps(p.sampling)}")
+    typer.echo(p.body, nl=False)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a records document."""
+    from llmbrief.models import document_json_schema
+
+    typer.echo(json.dumps(document_json_schema(), indent=2))
+
+
+@app.command()
+@handles_errors
+def logs(
+    count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many calls.")] = 20,
+    full: Annotated[bool, typer.Option("--full", help="Show request and response bodies.")] = False,
+) -> None:
+    """Show the latest LLM calls from the call log: time, prompt, status, tokens, latency."""
+    from datetime import datetime
+
+    from llmbrief.config import resolve_settings
+    from llmbrief.store import Store
+
+    store = Store(resolve_settings().db_path)
+    for c in store.latest_calls(count):
+        at = datetime.fromtimestamp(c.at).isoformat(timespec="seconds")
+        tokens = f"{c.prompt_tokens or 0}+{c.completion_tokens or 0} tok"
+        typer.echo(
+            f"{c.id}\t{at}\t{c.status}\t{c.prompt}\tattempt {c.attempt}\t{tokens}\t"
+            f"{(c.latency or 0):.2f}s\t{c.article}"
+        )
+        if c.error:
+            typer.echo(f"\terror: {c.error}")
+        if full:
+            typer.echo(f"\trequest: {c.request}")
+            typer.echo(f"\tresponse: {c.response}")
+
+
+def main() -> None:
+    """Entry point of the ``llmbrief`` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
