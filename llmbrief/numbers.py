@@ -1,0 +1,605 @@
+"""Numbers as news articles write them: finding them, and reading what they mean.
+
+Two public entry points share one grammar:
+
+- :func:`parse_figure_text` reads a figure's ``text`` ("up to 25,000",
+  "Twenty-five thousand", "thrice", "10,000 to 12,000") into a value, bounds
+  and qualifier, as ``records.md`` defines them;
+- :func:`find_figures` scans a raw article and returns every number
+  expression in it, with its hedge ("up to", "over", "around"...), its raw
+  offsets, and hints (dates, percentages, currency) so that callers can skip
+  what is not a count.
+
+The grammar (after :mod:`llmbrief.normalize`; letters compared lowercase):
+
+- digits with thousands separators and decimals: ``25,000``, ``1.5``, ``1300``;
+  a currency sign before them (``$ € £``), scale words after them
+  (``10 million``, ``$115 million``, ``1.5 billion``);
+- number words: ``two``, ``twenty-five``, ``Twenty-five thousand``,
+  ``six-thousand``, ``four-thousand-100``, ``three hundred and forty``,
+  ``a thousand``, ``a dozen``, ``two dozen``;
+- counts of times: ``once``, ``twice``, ``thrice``;
+- ranges: ``10,000 to 12,000``, ``10,000-12,000``, ``between 10,000 and
+  12,000``, ``from 10,000 to 12,000``, ``10 to 12 million``;
+- vague amounts: ``hundreds``, ``thousands``, ``dozens``, ``tens of
+  thousands``, ``several hundred``, ``a few thousand``;
+- a hedge right before a number: see :data:`HEDGES`;
+- a percent sign or word after a number: ``15%``, ``15 percent``.
+
+Whole tokens only (:func:`is_whole_token`): a number never starts or ends
+inside a word or inside a larger number ("network" has no "two", "25,000"
+has no "5,000", "Geran-2" has no "2").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from llmbrief.models import Number, Qualifier
+from llmbrief.normalize import NormalizedText, fold, normalize, normalize_fragment
+
+__all__ = [
+    "HEDGES",
+    "FigureParseError",
+    "FoundFigure",
+    "NumberSpan",
+    "ParsedFigure",
+    "find_figures",
+    "is_whole_token",
+    "parse_figure_text",
+    "scan_numbers",
+]
+
+#: Hedge words (lowercase, normalized) and the qualifier each one means.
+HEDGES: dict[str, Qualifier] = {
+    # approx
+    "about": "approx",
+    "around": "approx",
+    "some": "approx",
+    "roughly": "approx",
+    "an estimated": "approx",
+    "estimated": "approx",
+    "nearly": "approx",
+    "almost": "approx",
+    "approximately": "approx",
+    "close to": "approx",
+    # over
+    "over": "over",
+    "more than": "over",
+    "in excess of": "over",
+    "upwards of": "over",
+    "just over": "over",
+    "well over": "over",
+    # at_least
+    "at least": "at_least",
+    "no fewer than": "at_least",
+    "no less than": "at_least",
+    # at_most
+    "up to": "at_most",
+    "as many as": "at_most",
+    "at most": "at_most",
+    "no more than": "at_most",
+    # under
+    "fewer than": "under",
+    "less than": "under",
+    "under": "under",
+    "just under": "under",
+}
+
+_UNITS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+}
+_TEENS = {
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+}
+_COUNTS = {"once": 1, "twice": 2, "thrice": 3}
+_WORD_VALUES: dict[str, int] = {**_UNITS, **_TEENS, **_TENS}
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_CURRENCIES = {"$": "USD", "€": "EUR", "£": "GBP"}
+_MONTHS = _words(
+    "january february march april may june july august september sept october november december"
+)
+
+
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, longest first."""
+    items = sorted(words, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", " ") for w in items)
+
+
+# ---------------------------------------------------------------- the grammar
+# Patterns run over folded normalized text: lowercase, single spaces, ASCII dashes.
+_E = r"(?![a-z0-9_])"  # a word ends here
+_U = rf"(?:{_alt(w for w in _UNITS if w != 'zero')}){_E}"
+_W99 = rf"(?:(?:{_alt(_TENS)})(?:[- ]{_U}|{_E})|(?:{_alt(_TEENS)}){_E}|{_U}|zero{_E})"
+_GROUP_W = rf"(?:(?:{_W99}|a)[- ]hundred{_E}(?:(?: and)?[- ]{_W99})?|{_W99})"
+_BIG = r"(?:thousand|million|billion|trillion)"
+_ANY_SCALE = r"(?:hundred|thousand|million|billion|trillion)"
+# At most 15 integer digits (and 10 decimals): longer runs are ids, not figures.
+_DIG = r"(?:\d{1,3}(?:,\d{3}){1,4}(?![0-9])|\d{1,15}(?![0-9]))(?:\.\d{1,10}(?![0-9]))?"
+_CARD_D = rf"[$€£]?{_DIG}(?:[- ]{_ANY_SCALE}{_E})*"
+_CARD_W = (
+    rf"(?:{_GROUP_W}|a(?=[- ]{_BIG}{_E}))"
+    rf"(?:[- ]{_BIG}{_E}(?:(?: and)?[- ]{_GROUP_W}|-{_DIG}(?![- ]?{_ANY_SCALE}))?)*"
+)
+_DOZEN = rf"(?:a|{_W99})[- ]dozen{_E}"
+_CARD = rf"(?:{_DOZEN}|{_CARD_D}|{_CARD_W})"
+_COUNT = rf"(?:{_alt(_COUNTS)}){_E}"
+_VAGUE = (
+    r"(?:(?:tens|hundreds|thousands|millions|billions|dozens)"
+    r"(?: of (?:thousands|millions|billions))?"
+    r"|(?:several|a few|a couple of) (?:dozen|hundred|thousand|million|billion))"
+    rf"{_E}"
+)
+_RANGE_SEP = r"(?: ?- ?| to )"
+# Not inside a word, a larger number, a name like "Geran-2", a time or a fraction.
+_LB = r"(?<![a-z0-9_$€£])(?<![0-9][.,/:])(?<![a-z0-9]-)"
+_RB = (
+    r"(?![a-z0-9_])(?![.,/:][0-9])"
+    r"(?!-(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)(?![a-z]))"
+)
+_HEDGE = _alt(HEDGES)
+
+_SCAN = re.compile(
+    _LB
+    + r"(?:"
+    + rf"(?P<rh>between|from) (?P<rn>[$€£]?{_CARD}(?: and | to ){_CARD})"
+    + rf"|(?:(?P<h>{_HEDGE}) )?(?P<cur>[$€£])?(?P<n>{_CARD}(?:{_RANGE_SEP}{_CARD})?|{_COUNT})"
+    + rf"|(?P<v>{_VAGUE})"
+    + rf")(?P<pct>%| percent{_E}| per cent{_E})?"
+    + _RB
+)
+#: Where a number expression can start (the big pattern is tried only there)...
+_CANDIDATE = re.compile(
+    r"(?<![a-z0-9_])(?:[0-9$€£]|"
+    + _alt(
+        [
+            *_WORD_VALUES,
+            *_COUNTS,
+            *_words("tens hundreds thousands millions billions dozens several"),
+            *["a few", "a couple", "a dozen", "a hundred", "a thousand", "a million", "a billion"],
+        ]
+    )
+    + ")"
+)
+#: ...and the hedge (or "between"/"from") that may stand right before it.
+_LEAD = re.compile(rf"(?<![a-z0-9_])(?:{_HEDGE}|between|from) \Z")
+_LEAD_WINDOW = max(len(h) for h in HEDGES) + 2
+_CARD_FULL = re.compile(_CARD)
+_RANGE_FULL = re.compile(rf"(?P<lo>{_CARD})(?: ?- ?| to | and )(?P<hi>{_CARD})")
+_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[a-z]+")
+#: Cheap test: could this string contain a number at all?
+_MAYBE = re.compile(
+    rf"[0-9]|\b(?:{_alt([*_WORD_VALUES, *_COUNTS, *_SCALES, 'dozen', 'dozens'])})",
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[^A-Za-z0-9]{0,2}$")
+_WORD_AFTER = re.compile(r" ?([A-Za-z]+)")
+
+# Context words for the "is it a date?" and "is it a number at all?" heuristics.
+_YEAR_BEFORE = _words(
+    "in since late early mid by of until till from before after during year summer "
+    "spring autumn fall winter through throughout circa"
+)
+_YEAR_AFTER = _words(
+    "to and or in on at the a an when as after before with was were is are has had have "
+    "will would but that which who for of by from until through so while"
+)
+_ONE_NOT_BEFORE = _words("of another that who which")
+_ONE_NOT_AFTER = _words("no any every each the this that which")
+_ONCE_NOT_BEFORE = _words(
+    "the a an it its he she they we you i this that these those there his her their our "
+    "again more upon"
+)
+_ONCE_NOT_AFTER = _words("at was were is are had has have been all")
+
+
+# ---------------------------------------------------------------- results
+class FigureParseError(ValueError):
+    """A figure text could not be read as one number expression."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFigure:
+    """What a figure text means: value, bounds and qualifier, as records.md defines them."""
+
+    value: Number | None
+    low: Number | None
+    high: Number | None
+    qualifier: Qualifier
+    hedge: str | None = None
+    unit_hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NumberSpan:
+    """A number expression in normalized text (offsets into ``NormalizedText.text``).
+
+    ``start`` includes the hedge, ``number_start`` the currency sign,
+    ``core_start``/``core_end`` span the number words or digits alone (the
+    part that must line up when a figure is matched against the source),
+    ``end`` includes a trailing percent sign.
+    """
+
+    start: int
+    number_start: int
+    core_start: int
+    core_end: int
+    end: int
+    hedge: str | None
+    parsed: ParsedFigure
+    is_date: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FoundFigure:
+    """A number expression found in a raw text; offsets are into that raw text."""
+
+    start: int
+    end: int
+    text: str
+    number_start: int
+    hedge: str | None
+    value: Number | None
+    low: Number | None
+    high: Number | None
+    qualifier: Qualifier
+    is_date: bool = False
+    unit_hint: str | None = None
+
+
+# ---------------------------------------------------------------- evaluation
+def _to_number(d: Decimal) -> Number:
+    if d == d.to_integral_value():
+        return int(d)
+    return float(d)
+
+
+def _evaluate(core: str) -> tuple[Decimal, int]:
+    """Value of one cardinal (folded), and the scale its last words apply (1 if none)."""
+    total = Decimal(0)
+    current: Decimal | None = None
+    biggest = 0
+    trailing_scale = 1
+    for tok in _TOKEN.findall(core):
+        if tok[0].isdigit():
+            current = (current or Decimal(0)) + Decimal(tok.replace(",", ""))
+            trailing_scale = 1
+        elif tok in _WORD_VALUES:
+            current = (current or Decimal(0)) + _WORD_VALUES[tok]
+            trailing_scale = 1
+        elif tok == "a":
+            current = Decimal(1)
+        elif tok == "dozen":
+            current = (current or Decimal(1)) * 12
+        elif tok == "hundred":
+            current = (current or Decimal(1)) * 100
+            trailing_scale = trailing_scale * 100 if trailing_scale > 1 else 100
+        elif tok in _SCALES:
+            scale = _SCALES[tok]
+            if scale > biggest and total:
+                total = (total + (current or Decimal(0))) * scale  # "one thousand million"
+            else:
+                total += (Decimal(1) if current is None else current) * scale
+            biggest = max(biggest, scale)
+            current = None
+            trailing_scale = trailing_scale * scale if trailing_scale > 1 else scale
+        # "and" and currency signs carry no value
+    return total + (current or Decimal(0)), trailing_scale
+
+
+def _has_scale(core: str) -> bool:
+    return any(t in _SCALES or t == "dozen" for t in _TOKEN.findall(core))
+
+
+def _bounds(value: Decimal, qualifier: Qualifier) -> tuple[Number | None, Number | None]:
+    v = _to_number(value)
+    if qualifier == "exact":
+        return v, v
+    if qualifier in ("over", "at_least"):
+        return v, None
+    if qualifier in ("at_most", "under"):
+        return None, v
+    return None, None
+
+
+def _parse_core(
+    core: str, hedge: str | None, *, range_words: bool
+) -> tuple[ParsedFigure, Decimal | None, Decimal | None]:
+    """Meaning of a matched core (folded); returns the parse and the raw lo/hi of a range."""
+    if range_words or (core not in _COUNTS and _CARD_FULL.fullmatch(core) is None):
+        m = _RANGE_FULL.fullmatch(core)
+        if m is None:  # pragma: no cover - the scanner only yields cores that split
+            raise FigureParseError(f"cannot read {core!r} as a number")
+        lo, _ = _evaluate(m["lo"])
+        hi, hi_scale = _evaluate(m["hi"])
+        if hi_scale > 1 and not _has_scale(m["lo"]) and lo < hi and lo * hi_scale <= hi:
+            lo *= hi_scale  # "10 to 12 million", "two to three thousand"
+        parsed = ParsedFigure(None, _to_number(lo), _to_number(hi), "range", hedge)
+        return parsed, lo, hi
+    if core in _COUNTS:
+        v = Decimal(_COUNTS[core])
+    else:
+        v, _ = _evaluate(core)
+    qualifier: Qualifier = HEDGES[hedge] if hedge else "exact"
+    low, high = _bounds(v, qualifier)
+    return ParsedFigure(_to_number(v), low, high, qualifier, hedge), v, None
+
+
+def _word_before(text: str, pos: int) -> str | None:
+    m = _WORD_BEFORE.search(text, max(0, pos - 24), pos)
+    return m.group(1) if m else None
+
+
+def _word_after(text: str, pos: int) -> str | None:
+    m = _WORD_AFTER.match(text, pos, pos + 24)
+    return m.group(1) if m else None
+
+
+def _is_month(word: str | None) -> bool:
+    return word is not None and word[0].isupper() and word.lower() in _MONTHS
+
+
+def _is_year(core: str) -> bool:
+    return len(core) == 4 and core.isdigit() and 1900 <= int(core) <= 2100
+
+
+def _date_like(text: str, start: int, end: int, core: str, lo_hi: tuple[str, str] | None) -> bool:
+    """Whether a plain number at text[start:end] is a year or a day of the month."""
+    before = _word_before(text, start)
+    after_char = text[end : end + 1]
+    after = _word_after(text, end)
+    if lo_hi is not None:
+        lo, hi = lo_hi
+        if _is_year(lo) and (_is_year(hi) or (len(hi) == 2 and hi.isdigit())):
+            return True
+        return _is_month(before) and lo.isdigit() and hi.isdigit() and int(hi) <= 31
+    if not core.isdigit():
+        return False
+    if _is_year(core):
+        if _is_month(before) or (before is not None and before.lower() in _YEAR_BEFORE):
+            return True
+        if after_char != " " or after is None:
+            return True
+        return after.lower() in _YEAR_AFTER
+    if len(core) <= 2 and 1 <= int(core) <= 31:
+        return _is_month(before) or (after_char == " " and _is_month(after))
+    return False
+
+
+def _skip_word_number(text: str, folded: str, start: int, end: int, core: str) -> bool:
+    """True for "one" and "once" where they are not numbers ("one of", "once the war ends")."""
+    if core not in ("one", "once"):
+        return False
+    after = _word_after(folded, end) if folded[end : end + 1] == " " else None
+    before = _word_before(folded, start) if folded[start - 1 : start] == " " else None
+    if core == "one":
+        return (after in _ONE_NOT_BEFORE) or (before in _ONE_NOT_AFTER)
+    return (after in _ONCE_NOT_BEFORE) or (before in _ONCE_NOT_AFTER)
+
+
+def _matches(folded: str) -> Iterator[re.Match[str]]:
+    """The matches of the scan pattern, left to right, without overlaps.
+
+    Same result as ``_SCAN.finditer(folded)``, but the pattern is only tried
+    where a number can start (or at the hedge right before it), which is
+    several times faster on long articles.
+    """
+    last = 0
+    for c in _CANDIDATE.finditer(folded):
+        p = c.start()
+        if p < last:
+            continue
+        m = None
+        lead = _LEAD.search(folded, max(last, p - _LEAD_WINDOW), p)
+        if lead is not None:
+            m = _SCAN.match(folded, lead.start())
+        if m is None:
+            m = _SCAN.match(folded, p)
+        if m is not None:
+            last = m.end()
+            yield m
+
+
+def scan_numbers(text: str, folded: str) -> list[NumberSpan]:
+    """Every number expression in a normalized text (``text``) and its folded form."""
+    spans: list[NumberSpan] = []
+    if _MAYBE.search(folded) is None:
+        return spans
+    for m in _matches(folded):
+        end = m.end()
+        pct = m["pct"]
+        unit_hint: str | None = "percent" if pct else None
+        is_date = False
+        if m["rn"] is not None:
+            core_start, core_end = m.span("rn")
+            hedge_word = text[m.start("rh") : m.end("rh")]
+            number_start = core_start
+            core = m["rn"]
+            if core[0] in _CURRENCIES:
+                unit_hint = unit_hint or _CURRENCIES[core[0]]
+                core_start += 1
+                core = core[1:]
+            parsed, _, _ = _parse_core(core, hedge_word.lower(), range_words=True)
+        elif m["v"] is not None:
+            core_start, core_end = m.span("v")
+            number_start = core_start
+            hedge_word = None
+            parsed = ParsedFigure(None, None, None, "vague")
+        else:
+            core_start, core_end = m.span("n")
+            core = m["n"]
+            if _skip_word_number(text, folded, m.start(), core_end, core) and not m["h"]:
+                continue
+            hedge_word = text[m.start("h") : m.end("h")] if m["h"] else None
+            number_start = m.start("cur") if m["cur"] else core_start
+            if m["cur"]:
+                unit_hint = unit_hint or _CURRENCIES[m["cur"]]
+            elif core in _COUNTS:
+                unit_hint = "times"
+            parsed, _, _ = _parse_core(core, m["h"], range_words=False)
+            if hedge_word is None and not m["cur"] and not pct:
+                split = _RANGE_FULL.fullmatch(core) if parsed.qualifier == "range" else None
+                lo_hi = (split["lo"], split["hi"]) if split else None
+                is_date = _date_like(text, core_start, core_end, core, lo_hi)
+        if unit_hint is not None and parsed.unit_hint is None:
+            parsed = ParsedFigure(
+                parsed.value, parsed.low, parsed.high, parsed.qualifier, parsed.hedge, unit_hint
+            )
+        spans.append(
+            NumberSpan(
+                start=m.start(),
+                number_start=number_start,
+                core_start=core_start,
+                core_end=core_end,
+                end=end,
+                hedge=hedge_word,
+                parsed=parsed,
+                is_date=is_date,
+            )
+        )
+    return spans
+
+
+#: Trimmed from both ends of a short string before it is scanned.
+_FRAGMENT_TRIM = " .,;:!?\"'()[]*"
+
+
+@lru_cache(maxsize=4096)
+def _scan_fragment(text: str) -> tuple[str, str, tuple[NumberSpan, ...]]:
+    norm = normalize_fragment(text).strip(_FRAGMENT_TRIM)
+    low = fold(norm)
+    return norm, low, tuple(scan_numbers(norm, low))
+
+
+def scan_fragment(text: str) -> tuple[str, str, tuple[NumberSpan, ...]]:
+    """Normalize a short string and scan it: ``(normalized, folded, spans)``, cached.
+
+    Surrounding spaces and punctuation are trimmed first; offsets in the spans
+    are offsets into the returned strings.
+    """
+    return _scan_fragment(text)
+
+
+def source_numbers(source: NormalizedText) -> list[NumberSpan]:
+    """The number expressions of a normalized source, computed once per source."""
+    found = source.cache.get("numbers")
+    if found is None:
+        found = scan_numbers(source.text, source.folded)
+        source.cache["numbers"] = found
+    return found
+
+
+# ---------------------------------------------------------------- public API
+def parse_figure_text(text: str) -> ParsedFigure:
+    """Read a figure text ("up to 25,000", "thrice") into value, bounds and qualifier.
+
+    The text may carry words around the number ("25,000 workers"), but must
+    name exactly one number expression. Raises :class:`FigureParseError`
+    otherwise.
+    """
+    _, _, spans = _scan_fragment(text)
+    if not spans:
+        raise FigureParseError(f"no number in {text!r}")
+    if len(spans) > 1:
+        raise FigureParseError(f"more than one number in {text!r}; give one figure per field")
+    return spans[0].parsed
+
+
+def find_figures(text: str | NormalizedText) -> list[FoundFigure]:
+    """Every number expression in a raw text, with raw offsets, hedge and meaning.
+
+    Years standing alone ("2024", "March 2025", "late 2022") and days of the
+    month next to a month name ("June 17", "9 May") have ``is_date`` set;
+    percentages have ``unit_hint == "percent"``, currency amounts "USD",
+    "EUR" or "GBP", counts of times ("thrice") "times".
+    """
+    nt = normalize(text)
+    out: list[FoundFigure] = []
+    for sp in source_numbers(nt):
+        start, end = nt.raw_span(sp.start, sp.end)
+        p = sp.parsed
+        out.append(
+            FoundFigure(
+                start=start,
+                end=end,
+                text=nt.raw[start:end],
+                number_start=nt.raw_offset(sp.number_start),
+                hedge=sp.hedge,
+                value=p.value,
+                low=p.low,
+                high=p.high,
+                qualifier=p.qualifier,
+                is_date=sp.is_date,
+                unit_hint=p.unit_hint,
+            )
+        )
+    return out
+
+
+def is_whole_token(folded: str, start: int, end: int) -> bool:
+    """Whether ``folded[start:end]`` does not begin or end inside a word or a number.
+
+    A match that begins with a letter or digit must not follow one (nor a
+    digit followed by "," or "."); one that ends with a letter or digit must
+    not be followed by one (nor by "," or "." and a digit).
+    """
+    if end <= start:
+        return False
+    first, last = folded[start], folded[end - 1]
+    if first.isalnum() and start > 0:
+        prev = folded[start - 1]
+        if prev.isalnum() or prev == "_":
+            return False
+        if first.isdigit() and prev in ".," and start > 1 and folded[start - 2].isdigit():
+            return False
+    if last.isalnum() and end < len(folded):
+        nxt = folded[end]
+        if nxt.isalnum() or nxt == "_":
+            return False
+        if last.isdigit() and nxt in ".," and end + 1 < len(folded) and folded[end + 1].isdigit():
+            return False
+    return True
