@@ -1,0 +1,321 @@
+"""Consolidation: claims → facts, and the discrepancies between facts (table tests)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from llmbrief.consolidate import (
+    Claim,
+    claims_from_documents,
+    consolidate,
+    consolidate_claims,
+    same_fact,
+    variants,
+)
+from llmbrief.models import (
+    Casualties,
+    Deployment,
+    DiplomaticVisit,
+    Document,
+    EquipmentTransfer,
+    Evidence,
+    Figure,
+    Record,
+    Source,
+    Verification,
+)
+from llmbrief.numbers import parse_figure_text
+
+
+def fig(text: str) -> Figure:
+    """A figure whose value, bounds and qualifier are what its text says."""
+    p = parse_figure_text(text)
+    return Figure(text=text, value=p.value, low=p.low, high=p.high, qualifier=p.qualifier)
+
+
+_VERIFIED = Verification(verified=True)
+_EVIDENCE = [Evidence(quote="…", start=0, end=1)]
+
+
+def dep(count: str | None = "1,000", **kw: Any) -> Deployment:
+    data: dict[str, Any] = {
+        "status": "planned",
+        "sender": "North Korea",
+        "receiver": "Russia",
+        "personnel": "laborers",
+        "evidence": _EVIDENCE,
+        "verification": _VERIFIED,
+        "count": fig(count) if count else None,
+    }
+    data.update(kw)
+    return Deployment.model_validate(data)
+
+
+def cas(**kw: Any) -> Casualties:
+    data: dict[str, Any] = {
+        "status": "actual",
+        "force": "North Korean troops",
+        "evidence": _EVIDENCE,
+        "verification": _VERIFIED,
+    }
+    for name in ("killed", "wounded", "captured", "missing", "total"):
+        if name in kw:
+            kw[name] = fig(kw[name])
+    data.update(kw)
+    return Casualties.model_validate(data)
+
+
+def eq(quantity: str | None = None, **kw: Any) -> EquipmentTransfer:
+    data: dict[str, Any] = {
+        "status": "actual",
+        "supplier": "North Korea",
+        "recipient": "Russia",
+        "item": "artillery shells",
+        "category": "ammunition",
+        "evidence": _EVIDENCE,
+        "verification": _VERIFIED,
+        "quantity": fig(quantity) if quantity else None,
+    }
+    data.update(kw)
+    return EquipmentTransfer.model_validate(data)
+
+
+def visit(**kw: Any) -> DiplomaticVisit:
+    data: dict[str, Any] = {
+        "status": "actual",
+        "visitor": "Sergei Shoigu",
+        "host_country": "North Korea",
+        "evidence": _EVIDENCE,
+        "verification": _VERIFIED,
+    }
+    data.update(kw)
+    return DiplomaticVisit.model_validate(data)
+
+
+def docs(*per_source: Record | list[Record]) -> list[Document]:
+    """One document per argument, named a.txt, b.txt, ... in order."""
+    out = []
+    for i, records in enumerate(per_source):
+        recs = records if isinstance(records, list) else [records]
+        out.append(Document(source=Source(path=f"{'abcdefgh'[i]}.txt"), records=recs))
+    return out
+
+
+def claims(*records: Record) -> list[Claim]:
+    return claims_from_documents(docs(*records))
+
+
+# ---------------------------------------------------------------- same fact or not
+SAME = [
+    ("number words == digits", dep("Twenty-five thousand"), dep("25,000")),
+    ("hedges differ, value same", dep("up to 25,000"), dep("around 25,000")),
+    ("hedge vs no hedge", dep("up to 25,000"), dep("25,000")),
+    ("planned vs possible (both prospective)", dep(status="planned"), dep(status="possible")),
+    ("country aliases", dep(sender="Pyongyang"), dep(sender="North Korea")),
+    ("receiver alias", dep(receiver="Moscow"), dep(receiver="Russia")),
+    ("personnel words differ, category same", dep(personnel_text="workers"), dep()),
+    ("place given once", dep(destination="Kursk Oblast"), dep()),
+    (
+        "place written differently",
+        dep(destination="Russia’s Kursk Oblast"),
+        dep(destination="the Kursk region"),
+    ),
+    ("date given once", dep(date_text="June 17"), dep()),
+    (
+        "force words differ",
+        cas(killed="around 4,000"),
+        cas(killed="4,000", force="North Korean soldiers"),
+    ),
+    ("no figure, same actors", eq(), eq(item="shells")),
+    (
+        "visitor by surname",
+        visit(visitor="Shoigu", count=fig("thrice")),
+        visit(count=fig("thrice")),
+    ),
+    ("claimants differ", dep(claimant="NIS"), dep(claimant="Sergei Shoigu")),
+]
+
+DIFFERENT = [
+    ("different values", dep("1,000"), dep("5,000")),
+    ("planned vs actual", dep(status="planned"), dep(status="actual")),
+    ("actual vs denied", dep(status="actual"), dep(status="denied")),
+    ("different personnel category", dep(personnel="sappers"), dep(personnel="engineers")),
+    ("different receiver", dep(receiver="Russia"), dep(receiver="Belarus")),
+    ("different sender", dep(sender="North Korea"), dep(sender="Iran")),
+    ("killed vs total", cas(killed="6,000"), cas(total="6,000")),
+    ("captured vs killed", cas(captured="two"), cas(killed="two")),
+    ("figure vs no figure", eq("over 10 million"), eq()),
+    ("different equipment category", eq(category="missiles"), eq(category="ammunition")),
+    ("places conflict", dep(destination="Kursk"), dep(destination="Donetsk region")),
+    ("dates conflict", dep(date_text="June 17"), dep(date_text="July 2024")),
+    ("hedges contradict", dep("over 1,000"), dep("up to 1,000")),
+    ("different forces", cas(killed="100"), cas(killed="100", force="Russian troops")),
+    ("different kinds", dep(count=None), eq()),
+    ("different visitors", visit(), visit(visitor="Vladimir Putin")),
+]
+
+
+@pytest.mark.parametrize(("name", "a", "b"), SAME, ids=[c[0] for c in SAME])
+def test_same_fact(name: str, a: Record, b: Record) -> None:
+    ca, cb = claims(a, b)
+    assert same_fact(ca, cb)
+    result = consolidate(docs(a, b))
+    assert len(result.facts) == 1
+    assert result.facts[0].sources == ("a.txt", "b.txt")
+
+
+@pytest.mark.parametrize(("name", "a", "b"), DIFFERENT, ids=[c[0] for c in DIFFERENT])
+def test_different_facts(name: str, a: Record, b: Record) -> None:
+    ca, cb = claims(a, b)
+    assert not same_fact(ca, cb)
+    assert len(consolidate(docs(a, b)).facts) == 2
+
+
+def test_seed_workers_group_is_one_fact_with_three_sources() -> None:
+    # seeds 001 ("up to 25,000 laborers", may send), 003 ("Twenty-five thousand",
+    # "around 25,000") and 004 ("up to 25,000 workers"): one fact, wordings kept.
+    result = consolidate(
+        docs(
+            dep("up to 25,000", status="possible", personnel_text="laborers"),
+            [
+                dep("Twenty-five thousand", personnel_text="North Korean individuals"),
+                dep("around 25,000", personnel_text="North Korean employees"),
+            ],
+            dep("up to 25,000", personnel_text="workers", claimant="various media sources"),
+        )
+    )
+    assert len(result.facts) == 1
+    fact = result.facts[0]
+    assert fact.sources == ("a.txt", "b.txt", "c.txt")
+    assert [c.figure.text for c in fact.claims if c.figure] == [
+        "up to 25,000",
+        "Twenty-five thousand",
+        "around 25,000",
+        "up to 25,000",
+    ]
+    assert result.discrepancies == ()
+
+
+def test_one_record_gives_one_claim_per_figure() -> None:
+    (record,) = [cas(killed="100", wounded="300")]
+    cs = claims(record)
+    assert [(c.measure, c.figure.text if c.figure else None) for c in cs] == [
+        ("killed", "100"),
+        ("wounded", "300"),
+    ]
+    assert len(consolidate(docs(record)).facts) == 2
+
+
+def test_only_verified_records_are_claims() -> None:
+    unverified = dep().model_copy(update={"verification": Verification(verified=False)})
+    unchecked = dep().model_copy(update={"verification": None})
+    no_offsets = dep().model_copy(update={"evidence": [Evidence(quote="…")]})
+    assert [c.source for c in claims(unverified, unchecked, no_offsets, dep("5,000"))] == ["d.txt"]
+
+
+# ---------------------------------------------------------------- discrepancies
+def test_same_number_different_personnel_is_a_description_discrepancy() -> None:
+    # seed 001: 1,000 sappers; 003: 1,000 workers; 004: 1,000 combat engineers (Kursk)
+    result = consolidate(
+        docs(
+            dep(personnel="sappers", destination="Russia’s Kursk Oblast"),
+            dep(personnel="laborers", personnel_text="workers", destination="the Kursk region"),
+            dep(personnel="engineers", personnel_text="combat engineers"),
+        )
+    )
+    assert len(result.facts) == 3
+    (d,) = result.discrepancies
+    assert d.aspect == "description"
+    assert d.sources == ("a.txt", "b.txt", "c.txt")
+    assert result.key_point_groups() == [d.facts]
+
+
+def test_one_article_naming_two_groups_is_no_discrepancy() -> None:
+    result = consolidate(docs([dep(personnel="sappers"), dep(personnel="engineers")]))
+    assert len(result.facts) == 2
+    assert result.discrepancies == ()
+
+
+def test_total_vs_killed_are_different_measures() -> None:
+    # seed 001/004 "over 6,000" casualties (total) vs seed 002 "around 4,000" lost their lives
+    result = consolidate(
+        docs(
+            cas(total="over 6,000"),
+            cas(killed="around 4,000", force="North Korean soldiers"),
+            cas(total="over 6,000"),
+        )
+    )
+    assert [len(f.sources) for f in result.facts] == [2, 1]
+    (d,) = result.discrepancies
+    assert d.aspect == "measure"
+    assert [f.measure for f in d.facts] == ["total", "killed"]
+    assert len(result.key_point_groups()) == 2  # different measures stay apart
+
+
+def test_captured_is_not_a_measure_discrepancy() -> None:
+    assert consolidate(docs(cas(total="over 6,000"), cas(captured="two"))).discrepancies == ()
+
+
+def test_casualty_figures_that_differ_are_a_figure_discrepancy() -> None:
+    result = consolidate(docs(cas(killed="around 4,000"), cas(killed="3,000")))
+    (d,) = result.discrepancies
+    assert d.aspect == "figure"
+
+
+def test_contradicting_hedges_are_a_figure_discrepancy() -> None:
+    result = consolidate(docs(dep("over 1,000"), dep("up to 1,000")))
+    (d,) = result.discrepancies
+    assert d.aspect == "figure"
+
+
+def test_deployments_with_different_numbers_are_not_flagged() -> None:
+    # Several contingents of the same kind are common; differing counts are not a conflict.
+    assert consolidate(docs(dep("around 12,000"), dep("11,000"))).discrepancies == ()
+
+
+# ---------------------------------------------------------------- order
+def test_facts_reported_by_more_sources_come_first() -> None:
+    result = consolidate(
+        docs(
+            [visit(), dep("5,000"), eq("over 10 million")],
+            [dep("1,000"), eq("over 10 million")],
+            [dep("1,000"), cas(total="over 6,000")],
+        )
+    )
+    summary = [(f.kind, len(f.sources)) for f in result.facts]
+    assert summary == [
+        ("deployment", 2),
+        ("equipment_transfer", 2),
+        ("deployment", 1),
+        ("casualties", 1),
+        ("diplomatic_visit", 1),
+    ]
+
+
+def test_order_does_not_depend_on_input_order() -> None:
+    records: list[Record] = [dep("1,000"), dep("5,000"), cas(killed="two"), eq(), visit()]
+    a = consolidate_claims(claims(*records))
+    b = consolidate_claims(list(reversed(claims(*records))))
+    assert [[c.order for c in f.claims] for f in a.facts] == [
+        [c.order for c in f.claims] for f in b.facts
+    ]
+
+
+def test_lead_wording_is_the_most_shared_figure_text_then_a_named_claimant() -> None:
+    cs = claims(
+        dep("up to 25,000", status="possible", personnel_text="laborers"),
+        dep("Twenty-five thousand", personnel_text="North Korean individuals"),
+        dep("up to 25,000", personnel_text="workers", claimant="various media sources"),
+    )
+    lead, *rest = variants(cs)
+    assert [c.source for c in lead] == ["c.txt"]
+    assert [v[0].source for v in rest] == ["a.txt", "b.txt"]
+
+
+def test_same_wording_from_two_articles_is_one_variant() -> None:
+    cs = claims(
+        cas(total="over 6,000", claimant="U.K. defense intelligence"), cas(total="over 6,000")
+    )
+    assert [[c.source for c in v] for v in variants(cs)] == [["a.txt", "b.txt"]]
