@@ -1,0 +1,682 @@
+"""Scoring extracted records against a hand-written gold set (``llmbrief eval``).
+
+The gold format is documented in ``gold/README.md``. Only *verified* records
+score: an unverified record never reaches a brief, so it is counted and
+reported, never matched. Everything here is pure except :func:`load_gold`,
+which reads one file.
+
+A predicted figure is ``(file, kind, field, figure)``. It matches a gold
+figure of the same file and kind when its normalized text equals the gold
+text (or one of the gold's alternate wordings, ``also``) or its value equals
+the gold value. Each gold figure is matched once, greedily, best evidence
+first: gold text, then an alternate wording, then value; within each, the
+same field first. A prediction that only matches gold figures which are
+already taken is a *duplicate* (the same fact extracted twice): listed, but
+neither a true nor a false positive. Anything else unmatched is *spurious*.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from llmbrief.errors import InputError
+from llmbrief.models import (
+    FIGURE_FIELDS,
+    DiplomaticVisit,
+    Document,
+    Figure,
+    Number,
+    Qualifier,
+    RecordKind,
+)
+
+KINDS: tuple[str, ...] = get_args(RecordKind)
+
+#: How a prediction matched a gold figure, best first.
+MatchedBy = Literal["text", "also", "value"]
+
+# ---------------------------------------------------------------------------
+# The gold file
+
+
+class _GoldModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class GoldFigure(_GoldModel):
+    """One figure that belongs in a record of one article."""
+
+    file: str = Field(min_length=1)
+    kind: RecordKind
+    field: str
+    text: str = Field(min_length=1, description="Verbatim from the source, hedge included.")
+    value: Number | None
+    qualifier: Qualifier
+    unit: str | None = None
+    vague: bool = False
+    also: list[str] = Field(
+        default_factory=list,
+        description="Other verbatim wordings of the same figure in the same file.",
+    )
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> GoldFigure:
+        fields = FIGURE_FIELDS[self.kind]
+        if self.field not in fields:
+            raise ValueError(
+                f"field {self.field!r} is not a figure of {self.kind} (one of {', '.join(fields)})"
+            )
+        if self.vague != (self.qualifier == "vague"):
+            raise ValueError("'vague' must be true exactly when qualifier is 'vague'")
+        if self.value is None and self.qualifier not in ("vague", "range"):
+            raise ValueError(f"value is null but qualifier is {self.qualifier!r}")
+        if self.value is not None and self.qualifier == "vague":
+            raise ValueError("a vague figure has value null")
+        return self
+
+
+class GoldVisit(_GoldModel):
+    """One diplomatic visit reported by one article."""
+
+    file: str = Field(min_length=1)
+    visitor: str = Field(min_length=1, description="The visitor as named, e.g. 'Sergei Shoigu'.")
+    aliases: list[str] = Field(
+        default_factory=list, description="Other ways the article names the visitor."
+    )
+    visitor_country: str | None = None
+    host: str | None = None
+    host_country: str | None = None
+    place: str | None = None
+    date_text: str | None = None
+    count: str | None = Field(default=None, description="The count's text ('thrice'), or null.")
+    note: str | None = None
+
+
+class GoldExclusion(_GoldModel):
+    """A number or near-record deliberately left out of the gold, with the reason."""
+
+    file: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    kind: RecordKind | None = None
+    reason: str = Field(min_length=1)
+
+
+class Gold(_GoldModel):
+    """A gold set: the files it covers, their figures, visits and exclusions."""
+
+    version: Literal[1]
+    description: str | None = None
+    files: list[str] = Field(min_length=1)
+    figures: list[GoldFigure] = Field(default_factory=list)
+    visits: list[GoldVisit] = Field(default_factory=list)
+    excluded: list[GoldExclusion] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Gold:
+        if len(set(self.files)) != len(self.files):
+            raise ValueError("files: a file is listed twice")
+        known = set(self.files)
+        groups: list[tuple[str, Sequence[GoldFigure | GoldVisit | GoldExclusion]]] = [
+            ("figures", self.figures),
+            ("visits", self.visits),
+            ("excluded", self.excluded),
+        ]
+        for name, items in groups:
+            for i, item in enumerate(items):
+                if item.file not in known:
+                    raise ValueError(f"{name}[{i}].file {item.file!r} is not in 'files'")
+        seen: set[tuple[str, str, str, str]] = set()
+        for i, fig in enumerate(self.figures):
+            key = (fig.file, fig.kind, fig.field, normalize(fig.text))
+            if key in seen:
+                raise ValueError(
+                    f"figures[{i}]: {fig.text!r} is given twice for {fig.kind}.{fig.field} "
+                    f"in {fig.file}"
+                )
+            seen.add(key)
+            if normalize(fig.text) in {normalize(a) for a in fig.also}:
+                raise ValueError(f"figures[{i}].also repeats its own text {fig.text!r}")
+        for i, visit in enumerate(self.visits):
+            if visit.count is not None and not any(
+                f.file == visit.file
+                and f.kind == "diplomatic_visit"
+                and normalize(f.text) == normalize(visit.count)
+                for f in self.figures
+            ):
+                raise ValueError(
+                    f"visits[{i}].count {visit.count!r} has no diplomatic_visit figure "
+                    f"in {visit.file}"
+                )
+        return self
+
+
+def _error_line(name: str, err: ValidationError) -> InputError:
+    first = err.errors()[0]
+    loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"]).lstrip(".")
+    msg = str(first["msg"]).removeprefix("Value error, ")
+    more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
+    where = f"{loc}: " if loc else ""
+    return InputError(f"{name}: bad gold file: {where}{msg}{more}")
+
+
+def parse_gold(text: str, name: str = "gold") -> Gold:
+    """Parse the JSON of a gold file. Raises :class:`InputError` with one line."""
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(
+            f"{name}: bad gold file: not valid JSON (line {err.lineno}, column {err.colno}: "
+            f"{err.msg})"
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(
+            f"{name}: bad gold file: expected a JSON object, got {type(data).__name__}"
+        )
+    try:
+        return Gold.model_validate(data)
+    except ValidationError as err:
+        raise _error_line(name, err) from None
+
+
+def load_gold(path: Path | str) -> Gold:
+    """Read and validate a gold file. Raises :class:`InputError` with one clear line."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such gold file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, expected a gold file (JSON)") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: bad gold file: not UTF-8 text") from None
+    return parse_gold(text, str(path))
+
+
+# ---------------------------------------------------------------------------
+# Normalization and name matching
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W_]+")
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def normalize(text: str) -> str:
+    """Compare-form of a text: NFC, quotes and dashes unified, whitespace collapsed, casefolded."""
+    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+def _words(text: str) -> list[str]:
+    words = _WORD.findall(normalize(text))
+    while words and words[0] in _ARTICLES:
+        words = words[1:]
+    return words
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    n = len(part)
+    return n > 0 and any(words[i : i + n] == part for i in range(len(words) - n + 1))
+
+
+def visitor_match(predicted: str, gold: GoldVisit) -> int | None:
+    """How well a predicted visitor names the gold visitor: 0 exact, 1 partial, None no match.
+
+    Exact: the same words as the gold visitor or one of its aliases (a leading
+    'the' ignored). Partial: either name contains the other's last word
+    ("Shoigu" / "Sergei Shoigu"), or the prediction contains a whole alias
+    ("then the Russian president" contains "Russian president"). The last-word
+    rule is not applied to aliases: "the Russian president" must not match
+    every "president".
+    """
+    p = _words(predicted)
+    if not p:
+        return None
+    g = _words(gold.visitor)
+    aliases = [a for a in (_words(x) for x in gold.aliases) if a]
+    if p == g or p in aliases:
+        return 0
+    if (g and g[-1] in p) or p[-1] in g:
+        return 1
+    if any(_contains(p, a) for a in aliases):
+        return 1
+    return None
+
+
+def _same_file(path: str, gold_files: Sequence[str]) -> str | None:
+    """The gold file a document path names: exactly, else by a unique path suffix."""
+    norm = PurePosixPath(path.replace("\\", "/"))
+    parts = tuple(p for p in norm.parts if p not in (".", ""))
+    exact = [f for f in gold_files if PurePosixPath(f).parts == parts]
+    if exact:
+        return exact[0]
+    suffix = []
+    for f in gold_files:
+        g = PurePosixPath(f).parts
+        n = min(len(g), len(parts))
+        if n and g[-n:] == parts[-n:]:
+            suffix.append(f)
+    return suffix[0] if len(suffix) == 1 else None
+
+
+# ---------------------------------------------------------------------------
+# The report
+
+
+class _ReportModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Score(_ReportModel):
+    """Counts and rates of one slice. Rates are null when undefined (nothing to divide by)."""
+
+    tp: int
+    fp: int
+    fn: int
+    support: int = Field(description="Gold items in the slice (tp + fn).")
+    precision: float | None
+    recall: float | None
+    f1: float | None
+
+    @classmethod
+    def of(cls, tp: int, fp: int, fn: int) -> Score:
+        return cls(
+            tp=tp,
+            fp=fp,
+            fn=fn,
+            support=tp + fn,
+            precision=tp / (tp + fp) if tp + fp else None,
+            recall=tp / (tp + fn) if tp + fn else None,
+            f1=2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None,
+        )
+
+
+class PredictedFigure(_ReportModel):
+    """A figure of a verified record, as the extractor wrote it."""
+
+    file: str
+    kind: str
+    field: str
+    text: str
+    value: Number | None
+    qualifier: str
+
+
+class GoldRef(_ReportModel):
+    """A gold figure, as the report names it."""
+
+    file: str
+    kind: str
+    field: str
+    text: str
+    value: Number | None
+    vague: bool
+
+
+class FigureMatch(_ReportModel):
+    """A predicted figure and the gold figure it matched."""
+
+    predicted: PredictedFigure
+    gold: GoldRef
+    by: MatchedBy
+    same_field: bool
+
+
+class VisitRef(_ReportModel):
+    """A visit, predicted or gold: the file and the visitor as written."""
+
+    file: str
+    visitor: str
+
+
+class VisitMatch(_ReportModel):
+    """A predicted visit and the gold visit it matched."""
+
+    predicted: VisitRef
+    gold: VisitRef
+
+
+class EvalReport(_ReportModel):
+    """The result of scoring verified records against a gold set."""
+
+    include_vague: bool
+    files: list[str] = Field(description="Gold files with at least one document: the ones scored.")
+    missing_files: list[str] = Field(description="Gold files without any document: not scored.")
+    unscored_paths: list[str] = Field(description="Document paths that are not in the gold.")
+    records: int = Field(description="Verified records in the scored files.")
+    unverified_records: int = Field(description="Records not verified (or never checked).")
+    unverified_figures: int = Field(description="Figures inside unverified records.")
+    figures: dict[str, Score] = Field(description="Figure scores per record kind.")
+    overall: Score
+    overall_without_vague: Score = Field(
+        description="Overall figure score with vague figures left out on both sides."
+    )
+    visits: Score
+    matches: list[FigureMatch]
+    misses: list[GoldRef]
+    spurious: list[PredictedFigure]
+    duplicates: list[FigureMatch] = Field(
+        description="Predictions of a gold figure already matched: neither tp nor fp."
+    )
+    field_mismatches: int = Field(description="Matches whose field differs from the gold's.")
+    vague_ignored: int = Field(
+        description="Predicted figures left out because vague figures are excluded."
+    )
+    visit_matches: list[VisitMatch]
+    visit_misses: list[VisitRef]
+    visit_spurious: list[VisitRef]
+    visit_duplicates: list[VisitMatch]
+
+
+# ---------------------------------------------------------------------------
+# Scoring
+
+
+def _gold_ref(g: GoldFigure) -> GoldRef:
+    return GoldRef(
+        file=g.file, kind=g.kind, field=g.field, text=g.text, value=g.value, vague=g.vague
+    )
+
+
+def _figure_tier(p: PredictedFigure, g: GoldFigure) -> MatchedBy | None:
+    if p.file != g.file or p.kind != g.kind:
+        return None
+    text = normalize(p.text)
+    if text == normalize(g.text):
+        return "text"
+    if any(text == normalize(a) for a in g.also):
+        return "also"
+    if p.value is not None and g.value is not None and p.value == g.value:
+        return "value"
+    return None
+
+
+_TIER_RANK: dict[MatchedBy, int] = {"text": 0, "also": 1, "value": 2}
+
+
+def _match_figures(
+    predicted: list[PredictedFigure], gold: list[GoldFigure]
+) -> tuple[dict[int, tuple[int, MatchedBy]], dict[int, tuple[int, MatchedBy]]]:
+    """Greedy one-to-one matching. Returns pred index -> (gold index, by) for matches and dups."""
+    candidates: list[tuple[int, int, int, int, MatchedBy]] = []
+    for i, p in enumerate(predicted):
+        for j, g in enumerate(gold):
+            by = _figure_tier(p, g)
+            if by is not None:
+                candidates.append((_TIER_RANK[by], int(p.field != g.field), i, j, by))
+    candidates.sort(key=lambda c: c[:4])
+    matched: dict[int, tuple[int, MatchedBy]] = {}
+    taken: set[int] = set()
+    for _, _, i, j, by in candidates:
+        if i not in matched and j not in taken:
+            matched[i] = (j, by)
+            taken.add(j)
+    duplicates: dict[int, tuple[int, MatchedBy]] = {}
+    for _, _, i, j, by in candidates:
+        if i not in matched and i not in duplicates:
+            duplicates[i] = (j, by)
+    return matched, duplicates
+
+
+_Split = tuple[list[FigureMatch], list[FigureMatch], list[PredictedFigure], list[GoldRef], int]
+
+
+def _classify(
+    predicted: list[PredictedFigure],
+    gold_figures: list[GoldFigure],
+    matched: dict[int, tuple[int, MatchedBy]],
+    dups: dict[int, tuple[int, MatchedBy]],
+    *,
+    include_vague: bool,
+) -> _Split:
+    """Sort predictions into (matches, duplicates, spurious), list misses, count vague ignored."""
+
+    def keep_gold(j: int) -> bool:
+        return include_vague or not gold_figures[j].vague
+
+    vague_ignored = 0
+    matches: list[FigureMatch] = []
+    duplicates: list[FigureMatch] = []
+    spurious: list[PredictedFigure] = []
+    for i, p in enumerate(predicted):
+        if i in matched or i in dups:
+            j, by = matched[i] if i in matched else dups[i]
+            if not keep_gold(j):
+                vague_ignored += 1
+                continue
+            g = gold_figures[j]
+            m = FigureMatch(predicted=p, gold=_gold_ref(g), by=by, same_field=p.field == g.field)
+            (matches if i in matched else duplicates).append(m)
+        elif not include_vague and p.qualifier == "vague":
+            vague_ignored += 1
+        else:
+            spurious.append(p)
+    taken = {j for j, _ in matched.values()}
+    misses = [_gold_ref(g) for j, g in enumerate(gold_figures) if j not in taken and keep_gold(j)]
+    return matches, duplicates, spurious, misses, vague_ignored
+
+
+def evaluate(
+    documents: Sequence[Document], gold: Gold, *, include_vague: bool = True
+) -> EvalReport:
+    """Score the verified records of ``documents`` against ``gold``.
+
+    Only documents whose ``source.path`` names a gold file are scored (exactly,
+    or by a unique path suffix, so ``/abs/seeds/x.txt`` finds ``seeds/x.txt``);
+    gold files without any document are listed and left out of the scores.
+    With ``include_vague=False``, vague gold figures, the predictions matched
+    to them and unmatched predictions whose qualifier is ``vague`` are left out.
+    """
+    predicted: list[PredictedFigure] = []
+    visits: list[VisitRef] = []
+    present: set[str] = set()
+    unscored: list[str] = []
+    records = unverified_records = unverified_figures = 0
+    for doc in documents:
+        file = _same_file(doc.source.path, gold.files)
+        if file is None:
+            if doc.source.path not in unscored:
+                unscored.append(doc.source.path)
+            continue
+        present.add(file)
+        for record in doc.records:
+            figures = [
+                (name, fig)
+                for name in FIGURE_FIELDS[record.kind]
+                if isinstance(fig := getattr(record, name), Figure)
+            ]
+            if record.verification is None or not record.verification.verified:
+                unverified_records += 1
+                unverified_figures += len(figures)
+                continue
+            records += 1
+            for name, fig in figures:
+                predicted.append(
+                    PredictedFigure(
+                        file=file,
+                        kind=record.kind,
+                        field=name,
+                        text=fig.text,
+                        value=fig.value,
+                        qualifier=fig.qualifier,
+                    )
+                )
+            if isinstance(record, DiplomaticVisit):
+                visits.append(VisitRef(file=file, visitor=record.visitor))
+
+    files = [f for f in gold.files if f in present]
+    gold_figures = [g for g in gold.figures if g.file in present]
+    matched, dups = _match_figures(predicted, gold_figures)
+
+    split = _classify(predicted, gold_figures, matched, dups, include_vague=include_vague)
+    matches, duplicates, spurious, misses, vague_ignored = split
+    no_vague = _classify(predicted, gold_figures, matched, dups, include_vague=False)
+
+    per_kind: dict[str, Score] = {}
+    for kind in KINDS:
+        per_kind[kind] = Score.of(
+            sum(m.predicted.kind == kind for m in matches),
+            sum(p.kind == kind for p in spurious),
+            sum(g.kind == kind for g in misses),
+        )
+    overall = Score.of(len(matches), len(spurious), len(misses))
+
+    v_matches, v_misses, v_spurious, v_dups = _match_visits(
+        visits, [v for v in gold.visits if v.file in present]
+    )
+    return EvalReport(
+        include_vague=include_vague,
+        files=files,
+        missing_files=[f for f in gold.files if f not in present],
+        unscored_paths=unscored,
+        records=records,
+        unverified_records=unverified_records,
+        unverified_figures=unverified_figures,
+        figures=per_kind,
+        overall=overall,
+        overall_without_vague=Score.of(len(no_vague[0]), len(no_vague[2]), len(no_vague[3])),
+        visits=Score.of(len(v_matches), len(v_spurious), len(v_misses)),
+        matches=matches,
+        misses=misses,
+        spurious=spurious,
+        duplicates=duplicates,
+        field_mismatches=sum(not m.same_field for m in matches),
+        vague_ignored=vague_ignored,
+        visit_matches=v_matches,
+        visit_misses=v_misses,
+        visit_spurious=v_spurious,
+        visit_duplicates=v_dups,
+    )
+
+
+def _match_visits(
+    predicted: list[VisitRef], gold: list[GoldVisit]
+) -> tuple[list[VisitMatch], list[VisitRef], list[VisitRef], list[VisitMatch]]:
+    candidates: list[tuple[int, int, int]] = []
+    for i, p in enumerate(predicted):
+        for j, g in enumerate(gold):
+            if p.file == g.file and (tier := visitor_match(p.visitor, g)) is not None:
+                candidates.append((tier, i, j))
+    candidates.sort()
+    pairs: dict[int, int] = {}
+    taken: set[int] = set()
+    for _, i, j in candidates:
+        if i not in pairs and j not in taken:
+            pairs[i] = j
+            taken.add(j)
+    dup_of: dict[int, int] = {}
+    for _, i, j in candidates:
+        if i not in pairs and i not in dup_of:
+            dup_of[i] = j
+
+    def ref(g: GoldVisit) -> VisitRef:
+        return VisitRef(file=g.file, visitor=g.visitor)
+
+    matches = [VisitMatch(predicted=predicted[i], gold=ref(gold[j])) for i, j in pairs.items()]
+    dups = [VisitMatch(predicted=predicted[i], gold=ref(gold[j])) for i, j in dup_of.items()]
+    spurious = [p for i, p in enumerate(predicted) if i not in pairs and i not in dup_of]
+    misses = [ref(g) for j, g in enumerate(gold) if j not in taken]
+    return matches, misses, spurious, dups
+
+
+# ---------------------------------------------------------------------------
+# Text output
+
+
+def _rate(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+def _row(label: str, s: Score) -> str:
+    return (
+        f"{label:<20} {_rate(s.precision):>6} {_rate(s.recall):>6} {_rate(s.f1):>6} "
+        f"{s.tp:>4} {s.fp:>4} {s.fn:>4} {s.support:>8}"
+    )
+
+
+def _fig(file: str, text: str, kind: str, field: str) -> str:
+    return f"  {file}: {text!r} ({kind}.{field})"
+
+
+def format_report(report: EvalReport) -> str:
+    """A readable text report: the score table, then the lists, one item per line."""
+    vague = "included" if report.include_vague else "excluded"
+    lines = [
+        f"Scored {len(report.files)} gold file(s), {report.records} verified record(s); "
+        f"vague figures {vague}.",
+    ]
+    if report.missing_files:
+        lines.append(
+            f"WARNING: {len(report.missing_files)} gold file(s) have no records and are not "
+            f"scored: {', '.join(report.missing_files)}"
+        )
+    if report.unscored_paths:
+        lines.append(f"Not in the gold (ignored): {', '.join(report.unscored_paths)}")
+    lines.append(
+        f"Unverified (never scored): {report.unverified_records} record(s), "
+        f"{report.unverified_figures} figure(s)."
+    )
+    lines += [
+        "",
+        f"{'Figures':<20} {'P':>6} {'R':>6} {'F1':>6} {'TP':>4} {'FP':>4} {'FN':>4} {'support':>8}",
+    ]
+    for kind, score in report.figures.items():
+        if score.tp or score.fp or score.fn:
+            lines.append(_row(f"  {kind}", score))
+    lines.append(_row("  overall", report.overall))
+    if report.include_vague and report.overall_without_vague != report.overall:
+        lines.append(_row("  overall, no vague", report.overall_without_vague))
+    lines.append(_row("Visits", report.visits))
+    extra = [f"{len(report.duplicates)} duplicate figure(s) (not counted)"]
+    if report.field_mismatches:
+        extra.append(f"{report.field_mismatches} match(es) in another field")
+    if report.vague_ignored:
+        extra.append(f"{report.vague_ignored} vague prediction(s) ignored")
+    if report.visit_duplicates:
+        extra.append(f"{len(report.visit_duplicates)} duplicate visit(s) (not counted)")
+    lines += ["", "; ".join(extra) + "."]
+
+    def section(title: str, items: list[str]) -> None:
+        lines.append("")
+        lines.append(f"{title}: {'none' if not items else len(items)}")
+        lines.extend(items)
+
+    section(
+        "Misses (gold not found)", [_fig(g.file, g.text, g.kind, g.field) for g in report.misses]
+    )
+    section(
+        "Spurious (predicted, not in gold)",
+        [_fig(p.file, p.text, p.kind, p.field) for p in report.spurious],
+    )
+    section(
+        "Field mismatches (matched gold in another field)",
+        [
+            f"  {m.predicted.file}: {m.predicted.text!r} as {m.predicted.kind}."
+            f"{m.predicted.field}, gold {m.gold.kind}.{m.gold.field}"
+            for m in report.matches
+            if not m.same_field
+        ],
+    )
+    section(
+        "Duplicates (a matched gold figure found again; not counted)",
+        [
+            f"{_fig(d.predicted.file, d.predicted.text, d.predicted.kind, d.predicted.field)}"
+            f" = gold {d.gold.text!r}"
+            for d in report.duplicates
+        ],
+    )
+    section("Visit misses", [f"  {v.file}: {v.visitor}" for v in report.visit_misses])
+    section("Visit spurious", [f"  {v.file}: {v.visitor}" for v in report.visit_spurious])
+    return "\n".join(lines) + "\n"
