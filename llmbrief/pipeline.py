@@ -1,0 +1,635 @@
+"""Runs: extract articles, verify record files, render briefs.
+
+The library functions the CLI calls. Each takes paths and settings, does the
+work, and returns a result object; they never print (progress goes through a
+callback) and never exit.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from llmbrief.config import Settings, mode_for, model_for
+from llmbrief.documents import (
+    display_path,
+    documents_to_json,
+    find_articles,
+    read_article,
+    sha256_text,
+    write_text_atomic,
+)
+from llmbrief.errors import CassetteError, InputError, LLMBriefError, LLMError
+from llmbrief.models import Document, PromptRef, Provenance, Record, Source, Usage
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+@dataclass
+class ArticleResult:
+    """What became of one input."""
+
+    path: str
+    document: Document | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the article produced a document."""
+        return self.document is not None
+
+
+@dataclass
+class ExtractResult:
+    """A whole run: per-input results, in input order, and the usage totals."""
+
+    results: list[ArticleResult] = field(default_factory=list)
+    usage: dict[str, Any] = field(default_factory=dict)
+    interrupted: bool = False
+
+    @property
+    def documents(self) -> list[Document]:
+        """The documents of the articles that succeeded."""
+        return [r.document for r in self.results if r.document is not None]
+
+    @property
+    def failed(self) -> list[ArticleResult]:
+        """The inputs that failed."""
+        return [r for r in self.results if r.error is not None]
+
+
+# --- cassettes --------------------------------------------------------------
+
+
+def _json_body_matcher(r1: Any, r2: Any) -> None:
+    """Match request bodies as JSON (key order ignored); explain the first difference."""
+
+    def load(r: Any) -> Any:
+        body = r.body
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", "replace")
+        try:
+            return json.loads(body) if body else None
+        except ValueError:
+            return body
+
+    a, b = load(r1), load(r2)
+    if a != b:
+        raise AssertionError(describe_body_change(b, a))
+
+
+def describe_body_change(recorded: Any, sent: Any) -> str:
+    """Where a sent request body differs from the recorded one, in a line."""
+
+    def walk(x: Any, y: Any, path: str) -> str | None:
+        if type(x) is not type(y):
+            return f"{path or 'body'}: recorded {_clip(x)}, sent {_clip(y)}"
+        if isinstance(x, dict):
+            for k in sorted(set(x) | set(y)):
+                if k not in x or k not in y:
+                    return f"{path}.{k}: {'added' if k in y else 'removed'}"
+                d = walk(x[k], y[k], f"{path}.{k}" if path else k)
+                if d:
+                    return d
+            return None
+        if isinstance(x, list):
+            if len(x) != len(y):
+                return f"{path}: recorded {len(x)} items, sent {len(y)}"
+            for i, (p, q) in enumerate(zip(x, y, strict=True)):
+                d = walk(p, q, f"{path}[{i}]")
+                if d:
+                    return d
+            return None
+        if x != y:
+            if isinstance(x, str) and isinstance(y, str):
+                pairs = enumerate(zip(x, y, strict=False))
+                i = next((i for i, (c, d) in pairs if c != d), min(len(x), len(y)))
+                return (
+                    f"{path}: text differs at character {i}: recorded "
+                    f"{_clip(x[max(0, i - 30) : i + 40])}, sent {_clip(y[max(0, i - 30) : i + 40])}"
+                )
+            return f"{path}: recorded {_clip(x)}, sent {_clip(y)}"
+        return None
+
+    return walk(recorded, sent, "") or "bodies differ"
+
+
+def _clip(v: Any, n: int = 80) -> str:
+    s = json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else repr(v)
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+VCR_FILTER_HEADERS = [
+    "authorization",
+    "api-key",
+    "x-api-key",
+    "openai-organization",
+    "openai-project",
+    "cookie",
+    "set-cookie",
+]
+
+
+def make_vcr(record_mode: str) -> Any:
+    """A vcrpy config that matches on method, path and JSON body, and scrubs keys."""
+    import vcr
+
+    v = vcr.VCR(
+        record_mode=record_mode,
+        match_on=["method", "scheme", "host", "path", "query", "json_body"],
+        filter_headers=VCR_FILTER_HEADERS,
+        decode_compressed_response=True,
+        serializer="yaml",
+    )
+    v.register_matcher("json_body", _json_body_matcher)
+    return v
+
+
+@contextmanager
+def cassette(replay: Path | None, record: Path | None) -> Iterator[Any]:
+    """Record or replay the run's LLM traffic; nothing when neither is asked."""
+    if replay is None and record is None:
+        yield None
+        return
+    if replay is not None:
+        if not replay.is_file():
+            raise CassetteError(f"{replay}: no such cassette")
+        _check_cassette(replay)
+        with make_vcr("none").use_cassette(str(replay), allow_playback_repeats=False) as cas:
+            yield cas
+        return
+    assert record is not None
+    if not record.parent.exists():
+        raise InputError(f"{record}: folder {record.parent} does not exist")
+    record.unlink(missing_ok=True)
+    with make_vcr("all").use_cassette(str(record)) as cas:
+        yield cas
+
+
+def _check_cassette(path: Path) -> None:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise CassetteError(
+            f"{path}: corrupt cassette, not valid YAML ({_first_line(err)})"
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+        raise CassetteError(f"{path}: corrupt cassette, no 'interactions' list")
+
+
+def _first_line(err: BaseException) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+# --- extraction -------------------------------------------------------------
+
+
+class _LazyBackend:
+    """Opens the backend on the first question the cache cannot answer."""
+
+    def __init__(self, settings: Settings, store: Any, replay: bool) -> None:
+        self.settings = settings
+        self.store = store
+        self.replay = replay
+        self._backend: Any = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Any:
+        with self._lock:
+            if self._backend is None:
+                from llmbrief.llm import open_backend
+
+                self._backend = open_backend(self.settings, store=self.store, replay=self.replay)
+            return self._backend
+
+    @property
+    def opened(self) -> Any:
+        return self._backend
+
+
+def _provenance(settings: Settings, usage: dict[str, Any]) -> Provenance:
+    from llmbrief.prompts import get_prompt
+
+    extract_p = get_prompt(settings.prompt)
+    visit_p = get_prompt("visit")
+    return Provenance(
+        prompt=extract_p.name,
+        prompt_version=extract_p.version,
+        prompt_sha256=extract_p.sha256,
+        model=model_for(settings),
+        backend=settings.backend,
+        created_at=datetime.now(UTC).replace(microsecond=0),
+        prompts=[
+            PromptRef(name=p.name, version=p.version, sha256=p.sha256) for p in (extract_p, visit_p)
+        ],
+        usage=Usage(**usage),
+    )
+
+
+class ArticleExtractor:
+    """Extracts one article's records, question by question, through cache and backend."""
+
+    def __init__(self, settings: Settings, store: Any, backend: _LazyBackend) -> None:
+        from llmbrief.prompts import get_prompt
+
+        self.settings = settings
+        self.store = store
+        self.backend = backend
+        self.number_prompt = get_prompt(settings.prompt)
+        self.visit_prompt = get_prompt("visit")
+        self.model = model_for(settings)
+        self.mode = mode_for(settings)
+
+    def _key(self, prompt: Any, article_sha: str, question: dict[str, Any], schema: Any) -> str:
+        from llmbrief.models import document_json_schema
+        from llmbrief.store import cache_key
+
+        return cache_key(
+            article=article_sha,
+            prompt=prompt.ref,
+            prompt_sha=prompt.sha256,
+            model=self.model,
+            backend=self.settings.backend,
+            base_url=self.settings.base_url,
+            mode=self.mode,
+            schema=schema,
+            records_schema=sha256_text(json.dumps(document_json_schema(), sort_keys=True)),
+            question=question,
+            max_reasks=self.settings.max_reasks,
+        )
+
+    def _ask(
+        self,
+        prompt: Any,
+        content: str,
+        model_cls: Any,
+        kept: list[Any],
+        key: str,
+        counts: dict[str, int],
+        article_path: str,
+    ) -> dict[str, Any] | None:
+        """One question: from cache, or from the model with re-asks. Returns the final answer."""
+        from llmbrief.llm import current_call, explain_llm_error
+
+        if not self.settings.no_cache and self.store is not None:
+            hit = self.store.get(key)
+            if hit is not None:
+                counts["cached"] += 1
+                answer: dict[str, Any] | None = hit.get("answer")
+                return answer
+        backend = self.backend.get()
+        token = current_call.set(
+            {"article": article_path, "prompt": prompt.ref, "model": self.model}
+        )
+        try:
+            result = backend.ask(
+                content=content,
+                response_model=model_cls,
+                sampling=prompt.sampling,
+                max_reasks=self.settings.max_reasks,
+            )
+            answer = result.model_dump()
+        except Exception as err:
+            if not kept or not _is_validation_failure(err):
+                explained = explain_llm_error(err, self.settings)
+                raise explained from err
+            answer = kept[-1][0]  # still failing after the last re-ask: keep it, unverified
+        finally:
+            current_call.reset(token)
+        reasks = max(0, len(kept) - 1)
+        counts["reasks"] += reasks
+        backend.usage.add(reasks=reasks)
+        if self.store is not None:
+            self.store.put(key, {"answer": answer, "reasks": reasks})
+        return answer
+
+    def extract(self, path: Path, text: str, display: str) -> Document:
+        """All records of one article."""
+        from llmbrief.extract import (
+            build_record,
+            build_visit,
+            has_cue,
+            merge_visits,
+            number_question_model,
+            plan_questions,
+            ranked_meanings,
+            ranked_statuses,
+            visit_question_model,
+            window,
+        )
+        from llmbrief.verify import verify_record
+
+        article_sha = sha256_text(text)
+        questions, countries = plan_questions(text)
+        counts = {"cached": 0, "reasks": 0, "questions": 0}
+        records: list[Record] = []
+        visit_counts: dict[int, Any] = {}
+        words = int(self.number_prompt.meta.get("window_words", 8))
+        figure_choice = bool(self.number_prompt.meta.get("figure_choice", True))
+        ask_without_cue = bool(self.number_prompt.meta.get("ask_without_cue", True))
+        for q in questions:
+            counts["questions"] += 1
+            if q.kind == "number":
+                assert q.mention is not None
+                m = q.mention
+                shown = window(m, words)
+                if not ask_without_cue and not has_cue(m, shown):
+                    continue  # nothing near it is counted by any record kind
+                meanings = ranked_meanings(m, shown)
+                statuses = ranked_statuses(shown)
+                kept: list[Any] = []
+                model_cls = number_question_model(
+                    m, text, countries, kept, meanings, statuses, figure_choice=figure_choice
+                )
+                content = self.number_prompt.render(
+                    window=shown,
+                    figure=m.figure.text,
+                    what_choices=", ".join(meanings),
+                    status_choices=", ".join(statuses),
+                )
+                key = self._key(
+                    self.number_prompt,
+                    article_sha,
+                    {"at": [m.figure.start, m.figure.end], "content": content},
+                    model_cls.model_json_schema(),
+                )
+                answer = self._ask(
+                    self.number_prompt, content, model_cls, kept, key, counts, display
+                )
+                if answer is None:
+                    continue
+                if answer["what"] == "visits":
+                    from llmbrief.extract import figure_from
+
+                    visit_counts[m.sentence.start] = figure_from(answer["figure"], "visits")
+                    continue
+                record = build_record(
+                    m, answer["figure"], answer["what"], answer["status"], countries
+                )
+                if record is not None:
+                    records.append(record)
+            else:
+                kept_v: list[Any] = []
+                vmodel = visit_question_model(q.candidates)
+                content = self.visit_prompt.render(
+                    sentence=q.sentence.text, visitor_choices=", ".join(q.candidates)
+                )
+                key = self._key(
+                    self.visit_prompt,
+                    article_sha,
+                    {"at": [q.sentence.start, q.sentence.end], "content": content},
+                    vmodel.model_json_schema(),
+                )
+                answer = self._ask(self.visit_prompt, content, vmodel, kept_v, key, counts, display)
+                if answer is None or answer["visit"] != "yes":
+                    continue
+                records.append(build_visit(q.sentence, answer["visitor"], answer["status"]))
+        # visit counts ("thrice") join the visit told in the same sentence
+        final: list[Record] = []
+        for r in records:
+            if r.kind == "diplomatic_visit" and r.count is None:
+                start = _sentence_start(text, r.evidence[0].quote)
+                if start in visit_counts:
+                    r = r.model_copy(update={"count": visit_counts[start]})
+            final.append(r)
+        final = [verify_record(r, text) for r in merge_visits(final)]
+        return Document(
+            source=Source(path=display, sha256=article_sha, title=_title(text)),
+            records=final,
+        )
+
+
+def _sentence_start(text: str, quote: str) -> int:
+    return text.find(quote)
+
+
+def _title(text: str) -> str | None:
+    first = text.strip().splitlines()[0].strip(" *#") if text.strip() else ""
+    return first[:200] or None
+
+
+def _is_validation_failure(err: BaseException) -> bool:
+    from pydantic import ValidationError
+
+    seen: set[int] = set()
+    e: BaseException | None = err
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, ValidationError | json.JSONDecodeError):
+            return True
+        if type(e).__name__ == "InstructorRetryException":
+            failed = getattr(e, "failed_attempts", None) or []
+            if failed and all(
+                isinstance(getattr(a, "exception", None), ValidationError) for a in failed
+            ):
+                return True
+        e = e.__cause__ or e.__context__
+    return False
+
+
+def extract_paths(
+    paths: Sequence[str | Path],
+    settings: Settings,
+    *,
+    output: Path | None = None,
+    jsonl: bool = False,
+    replay: Path | None = None,
+    record: Path | None = None,
+    progress: ProgressFn | None = None,
+    on_result: Callable[[ArticleResult], None] | None = None,
+) -> ExtractResult:
+    """Extract records from articles; write ``output`` after each finished article.
+
+    Inputs that fail (unreadable file, model error) are reported in the result
+    and the run goes on. A KeyboardInterrupt stops the run after writing what
+    is done and is re-raised with ``result.interrupted`` set on the partial result,
+    available as ``err.args[0]``.
+    """
+    from llmbrief.store import Store
+
+    result = ExtractResult()
+    articles: list[Path] = []
+    for p in paths:
+        try:
+            articles.extend(find_articles([p]))
+        except InputError as err:
+            result.results.append(ArticleResult(path=str(p), error=str(err)))
+    store = Store(settings.db_path)
+    lazy = _LazyBackend(settings, store, replay=replay is not None)
+    extractor = ArticleExtractor(settings, store, lazy)
+    slots: dict[int, ArticleResult] = {}
+    order = [ArticleResult(path=display_path(a)) for a in articles]
+    result.results.extend(order)
+    totals = {"cached": 0}
+    lock = threading.Lock()
+
+    def write() -> None:
+        if output is not None:
+            docs = [r.document for r in result.results if r.document is not None]
+            write_text_atomic(output, documents_to_json(docs, jsonl=jsonl))
+
+    def one(i: int) -> ArticleResult:
+        a = articles[i]
+        slot = order[i]
+        try:
+            text = read_article(a)
+            slot.document = extractor.extract(a, text, slot.path)
+        except LLMBriefError as err:
+            slot.error = str(err)
+        return slot
+
+    done = 0
+
+    def finish(slot: ArticleResult) -> None:
+        nonlocal done
+        with lock:
+            done += 1
+            write()
+            if progress:
+                progress(slot.path, done, len(articles))
+            if on_result:
+                on_result(slot)
+
+    ctx = cassette(replay, record)
+    try:
+        with ctx:
+            if settings.concurrency <= 1 or len(articles) <= 1:
+                for i in range(len(articles)):
+                    finish(one(i))
+            else:
+                with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
+                    pending: set[Future[ArticleResult]] = {
+                        pool.submit(one, i) for i in range(len(articles))
+                    }
+                    try:
+                        while pending:
+                            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                            for f in finished:
+                                finish(f.result())
+                    except KeyboardInterrupt:
+                        for f in pending:
+                            f.cancel()
+                        raise
+    except KeyboardInterrupt:
+        result.interrupted = True
+        for slot in order:
+            if slot.document is None and slot.error is None:
+                slot.error = "not done (interrupted)"
+        _finish_usage(result, lazy, totals, settings)
+        write()
+        raise KeyboardInterrupt(result) from None
+    finally:
+        store.close()
+    del slots
+    _finish_usage(result, lazy, totals, settings)
+    if output is not None:
+        write()
+    return result
+
+
+def _finish_usage(
+    result: ExtractResult, lazy: _LazyBackend, totals: dict[str, int], settings: Settings
+) -> None:
+    backend = lazy.opened
+    usage = backend.usage.snapshot() if backend is not None else Usage().model_dump()
+    result.usage = usage
+    prov = _provenance(settings, usage)
+    for r in result.results:
+        if r.document is not None and r.document.provenance is None:
+            r.document = r.document.model_copy(update={"provenance": prov})
+
+
+# --- verify and render --------------------------------------------------------
+
+
+@dataclass
+class VerifyResult:
+    """Documents with verification filled, and what could not be checked."""
+
+    documents: list[Document]
+    missing_sources: list[str]
+    records: int
+    verified: int
+
+    @property
+    def all_verified(self) -> bool:
+        """True when every record of every document passed."""
+        return self.records == self.verified and not self.missing_sources
+
+
+def verify_documents(
+    documents: Sequence[Document], *, source_override: Path | None = None
+) -> VerifyResult:
+    """Verify each document against its source file (``source.path`` or the override)."""
+    from llmbrief.verify import verify_document
+
+    out: list[Document] = []
+    missing: list[str] = []
+    cache: dict[str, str | None] = {}
+    for doc in documents:
+        path = str(source_override) if source_override else doc.source.path
+        if path not in cache:
+            try:
+                cache[path] = read_article(path)
+            except InputError:
+                if source_override is not None:
+                    raise
+                cache[path] = None
+        text = cache[path]
+        if text is None:
+            if path not in missing:
+                missing.append(path)
+            out.append(doc)
+            continue
+        out.append(verify_document(doc, text))
+    records = sum(len(d.records) for d in out)
+    verified = sum(
+        1 for d in out for r in d.records if r.verification is not None and r.verification.verified
+    )
+    return VerifyResult(out, missing, records, verified)
+
+
+def render_documents(
+    documents: Sequence[Document], *, title: str | None = None
+) -> tuple[str, VerifyResult]:
+    """Verify the documents against their sources, then render the brief."""
+    from llmbrief.render import render_brief
+
+    checked = verify_documents(documents)
+    md = render_brief(checked.documents, title=title, missing_sources=checked.missing_sources)
+    return md, checked
+
+
+def load_many(paths: Sequence[Path]) -> list[Document]:
+    """Documents from several records files."""
+    from llmbrief.documents import load_documents
+
+    docs: list[Document] = []
+    for p in paths:
+        docs.extend(load_documents(p))
+    return docs
+
+
+def nothing() -> Any:
+    """A context manager that does nothing (for symmetry in callers)."""
+    return nullcontext()
+
+
+__all__ = [
+    "ArticleResult",
+    "ExtractResult",
+    "LLMError",
+    "VerifyResult",
+    "extract_paths",
+    "render_documents",
+    "verify_documents",
+]
