@@ -8,6 +8,7 @@ environment only and is never written anywhere (it is kept out of ``repr``).
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -41,8 +42,9 @@ ENV_VARS: dict[str, str] = {
 }
 
 
-def _default_db() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+def _default_db(env: Mapping[str, str] | None = None) -> str:
+    env = os.environ if env is None else env
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return str(Path(base) / "llmbrief" / "llmbrief.db")
 
 
@@ -73,12 +75,25 @@ class Settings:
 
 _INT = {"max_retries", "max_reasks", "concurrency", "n_threads"}
 _FLOAT = {"timeout"}
+_BOOL = {"no_cache"}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def _coerce(name: str, value: Any, origin: str) -> Any:
     if value is None:
         return None
+    if name in _BOOL:
+        # a flag's False is a value too: str(False) would be "False", which is truthy
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in _TRUE | _FALSE:
+            return text in _TRUE
+        raise ConfigError(f"{origin}: '{value}' is not a valid value for {name} (true or false)")
     try:
+        if isinstance(value, bool) and name in _INT | _FLOAT:
+            raise ValueError  # TOML true/false is not a number
         if name in _INT:
             number = int(value)
             if number < 0 or (name == "concurrency" and number < 1):
@@ -86,7 +101,7 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             return number
         if name in _FLOAT:
             number_f = float(value)
-            if number_f <= 0:
+            if not math.isfinite(number_f) or number_f <= 0:
                 raise ValueError
             return number_f
     except (TypeError, ValueError):
@@ -149,6 +164,7 @@ def resolve_settings(
             values[name] = _coerce(name, env[ENV_VARS[name]], ENV_VARS[name])
         elif name in config:
             values[name] = _coerce(name, config[name], str(config_path))
+    values.setdefault("db_path", _default_db(env))
     values["api_key"] = env.get("OPENAI_API_KEY") or None
     values["config_file"] = str(config_path) if config_path else None
     if values.get("base_url") is not None and values.get("model_path") is not None:

@@ -80,7 +80,11 @@ def parse_prompt(text: str, origin: str) -> Prompt:
     try:
         meta = yaml.safe_load(text[4:end]) or {}
     except yaml.YAMLError as err:
-        raise PromptError(f"{origin}: front matter is not valid YAML ({err})") from None
+        # one line: the problem and the file's line number (the --- line is line 1)
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or "syntax error"
+        raise PromptError(f"{origin}: front matter is not valid YAML{where} ({problem})") from None
     if not isinstance(meta, dict):
         raise PromptError(f"{origin}: front matter must be a mapping")
     for key in ("name", "version", "description", "schema"):
