@@ -173,15 +173,22 @@ _DATE_RE = re.compile(
     rf"\b(?:(?:as early as|by|in|on|since|until|from)\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?"
     rf"|{_MONTH}(?:\s+(?:or|and)\s+{_MONTH})?(?:\s+\d{{4}})?|(?:late|early|mid-)\s*\d{{4}})\b"
 )
+_SAYS = (
+    r"(?:estimates? (?:place|put|suggest|show)s?|reported|reports|said|says|announced|claimed|"
+    r"cited|confirmed|acknowledged|estimated|suggest|suggests)"
+)
 _CLAIMANT_PATTERNS = [
     re.compile(
-        r"\baccording to (?:a |an |the )?(?:closed-door briefing by |diplomatic sources from |"
-        r"reports by )?(?P<c>[^,.;:]+?)(?=,|\.|;|:| \(| that | is | are | will | North |$)"
+        r"\b(?i:according to) (?:a |an |the )?(?:closed-door briefing by |diplomatic sources from |"
+        r"reports by )?(?P<c>[^,.;:(]+?)(?=,|\.|;|:| \(| that | is | are | will |$)"
     ),
+    # "The U.K. defense intelligence estimates place…", "Japan's public broadcaster said…"
     re.compile(
-        r"(?P<c>(?:The |the )?(?:[A-Z][\w.'’-]*\s)*(?:[A-Z][\w.'’-]*|intelligence|estimates))\s+"
-        r"(?:estimates? (?:place|suggest)|reported|reports|said|says|announced|claimed|cited)\b"
+        r"(?P<c>(?:[A-Z][\w.'’-]*\s+)+(?:[a-z][\w-]*\s+){0,2}?(?:intelligence|ministry|officials|"
+        r"sources|analysts|media|broadcaster|agency|service|estimates))\s+" + _SAYS + r"\b"
     ),
+    # "The NIS reported that…", "Seoul estimates…"
+    re.compile(r"(?P<c>(?:The |the )?(?:[A-Z][\w.'’-]*\s)*[A-Z][\w.'’-]*)\s+" + _SAYS + r"\b"),
     re.compile(r"\b(?:sources|reports) cited by (?P<c>[A-Z][\w.'’ -]+?)(?= report| said|,|\.)"),
 ]
 _UNIT_STOP = {
@@ -209,7 +216,6 @@ def claimant_in(text: str) -> str | None:
         if m:
             c = m.group("c").strip(" ,")
             c = re.sub(r"^(?:The|the)\s+", "", c)
-            c = re.sub(r"\s+estimates$", "", c)
             if len(c) >= 3 and not c.lower().startswith(("it ", "this ", "there ")):
                 return c
     return None
@@ -379,7 +385,7 @@ _VISIT_RE = re.compile(
     r"arrived in|flew to|came to)\b",
     re.IGNORECASE,
 )
-_NAME_RE = re.compile(r"\b([A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|Jong|Un)){1,2})\b")
+_NAME_RE = re.compile(r"\b([A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|Jong|Un)){1,5})\b")
 _ROLE_RE = re.compile(
     r"\b((?:[Tt]he\s+)?(?:Russian|North Korean|South Korean|Ukrainian|Chinese|Iranian|U\.S\.)\s+"
     r"(?:[Pp]resident|[Ll]eader|[Ff]oreign [Mm]inister|[Dd]efen[cs]e [Mm]inister|[Pp]rime "
@@ -396,8 +402,11 @@ def visitor_candidates(text: str) -> list[str]:
     """People and office-holders a sentence names, as written: the visitor's choices."""
     out: list[str] = []
     for m in _ROLE_RE.finditer(text):
-        out.append(m.group(1))
+        if not re.match(r"\s+[A-Z][a-z]+", text[m.end() :]):  # not a title before a name
+            out.append(m.group(1))
     for m in _NAME_RE.finditer(text):
+        if countries_in(m.group(1)) and not (set(m.group(1).split()) - {"North", "South", "Korea"}):
+            continue  # "North Korea" is a country, not a person
         words = [w for w in m.group(1).split() if w not in _TITLE_WORDS]
         name = " ".join(words)
         if words and not countries_in(name) and name not in out and not _PLACE_RE.fullmatch(name):
@@ -405,7 +414,8 @@ def visitor_candidates(text: str) -> list[str]:
     single = re.match(r"([A-Z][a-z]{3,})\s+(?:has|had|have|visited|traveled|travelled)\b", text)
     if single and single.group(1) not in _TITLE_WORDS and single.group(1) not in out:
         out.append(single.group(1))
-    return [c for c in out if c.lower() not in COUNTRIES]
+    # In the order the sentence names them: the subject, usually the visitor, first.
+    return sorted((c for c in out if c.lower() not in COUNTRIES), key=text.find)
 
 
 def role_before(text: str, name: str) -> str | None:
@@ -460,17 +470,29 @@ def figure_from(text: str, unit: str | None) -> Figure:
     )
 
 
-def _sender_receiver(sentence: str, article_countries: list[str]) -> tuple[str | None, str | None]:
-    here = countries_in(sentence)
-    to = re.search(r"\bto\s+(?:the\s+)?(" + _COUNTRY_ALT + r")(?![\w])", sentence, re.I)
-    receiver = COUNTRIES[to.group(1).lower()] if to else None
-    sender = next((c for c in here if c != receiver), None)
-    if receiver is None:
-        receiver = next((c for c in here if c != sender), None)
+def _sender_receiver(
+    sentence: str, at: int, article_countries: list[str]
+) -> tuple[str | None, str | None]:
+    """Who sends and who receives, from the countries around the number at ``at``.
+
+    The receiver is the first "to <country>" after the number (else before it);
+    the sender the nearest other country named before the number, else the
+    article's most named country.
+    """
+    tos = [
+        (m.start(), COUNTRIES[m.group(1).lower()])
+        for m in re.finditer(r"\bto\s+(?:the\s+)?(" + _COUNTRY_ALT + r")(?![\w])", sentence, re.I)
+    ]
+    after = [c for pos, c in tos if pos >= at]
+    receiver = after[0] if after else (tos[-1][1] if tos else None)
+    before = [
+        (m.start(), COUNTRIES[m.group(1).lower()]) for m in _COUNTRY_RE.finditer(sentence[:at])
+    ]
+    sender = next((c for _, c in reversed(before) if c != receiver), None)
     if sender is None:
         sender = next((c for c in article_countries if c != receiver), None)
     if receiver is None:
-        receiver = next((c for c in article_countries if c != sender), None)
+        receiver = next((c for c in countries_in(sentence) if c != sender), None)
     return sender, receiver
 
 
@@ -492,8 +514,9 @@ def build_record(
     }
     unit = mention.counted
     fig = figure_from(figure_text, unit)
+    at = mention.figure.start - mention.sentence.start
     if meaning == "sent":
-        sender, receiver = _sender_receiver(s, article_countries)
+        sender, receiver = _sender_receiver(s, at, article_countries)
         return Deployment(
             **common,
             sender=sender,
@@ -504,7 +527,7 @@ def build_record(
             count=fig,
         )
     if meaning == "supplied":
-        sender, receiver = _sender_receiver(s, article_countries)
+        sender, receiver = _sender_receiver(s, at, article_countries)
         return EquipmentTransfer(
             **common,
             supplier=sender,
@@ -626,11 +649,23 @@ def build_visit(
     )
 
 
+_HOST_RE = re.compile(
+    r"\b(?:to|visited|visiting|in)\s+(?:the\s+capital\s+of\s+)?(" + _COUNTRY_ALT + r")(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def host_country_in(sentence: str) -> str | None:
+    """The country a visit sentence says was visited ("to North Korea", "visited Moscow")."""
+    m = _HOST_RE.search(sentence)
+    return COUNTRIES[m.group(1).lower()] if m else None
+
+
 def visit_sentences(sentences: Sequence[Sentence]) -> list[tuple[Sentence, list[str]]]:
-    """Sentences that may report a visit, with the people they name."""
+    """Sentences that may report a visit to a named country, with the people they name."""
     out = []
     for s in sentences:
-        if _VISIT_RE.search(s.text):
+        if _VISIT_RE.search(s.text) and host_country_in(s.text):
             cands = visitor_candidates(s.text)
             if cands:
                 out.append((s, cands))
