@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import signal
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,13 +26,17 @@ from llmbrief.errors import (
     InputError,
     LLMBriefError,
     NotAvailableError,
+    PartialFailure,
     PromptError,
+    VerificationFailed,
 )
 from llmbrief.exitcodes import ExitCode
 
 app = typer.Typer(
     name="llmbrief",
     help="Turn news articles into verified, cited Markdown briefs.",
+    epilog="Exit codes: 0 ok, 1 error, 2 usage or unusable input, 3 verification failed, "
+    "4 partial (some inputs failed; the rest were written), 130 interrupted.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -50,6 +55,8 @@ _EXIT_FOR: list[tuple[type[LLMBriefError], ExitCode]] = [
     (ConfigError, ExitCode.USAGE),
     (AuthError, ExitCode.ERROR),
     (NotAvailableError, ExitCode.ERROR),
+    (VerificationFailed, ExitCode.VERIFICATION_FAILED),
+    (PartialFailure, ExitCode.PARTIAL),
 ]
 
 
@@ -61,7 +68,9 @@ def err(message: str) -> None:
 def fail(error: LLMBriefError) -> NoReturn:
     """Print ``Error: …`` and exit with the code for that kind of error."""
     code = next((c for t, c in _EXIT_FOR if isinstance(error, t)), ExitCode.ERROR)
-    err(f"Error: {error}")
+    # one line, even when a message quotes a multi-line library error
+    message = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
+    err(f"Error: {message}")
     raise typer.Exit(int(code))
 
 
@@ -74,8 +83,22 @@ def handles_errors(func: F) -> F:
             return func(*args, **kwargs)
         except LLMBriefError as e:
             fail(e)
+        except sqlite3.DatabaseError as e:  # the cache file was damaged or is locked
+            fail(ConfigError(f"{_db_path()}: cannot use the cache database ({e}); {_DB_FIX}"))
 
     return wrapper  # type: ignore[return-value]
+
+
+_DB_FIX = "if it is damaged, move it away (answers are then asked again)"
+
+
+def _db_path() -> str:
+    from llmbrief.config import resolve_settings
+
+    try:
+        return resolve_settings().db_path
+    except LLMBriefError:
+        return "the cache database"
 
 
 def version_callback(value: bool) -> None:
@@ -158,13 +181,20 @@ def _settings(**flags: Any) -> Any:
     return resolve_settings(flags)
 
 
-def _install_sigterm() -> None:
-    """SIGTERM stops a run like Ctrl-C does: finished work is written first."""
+def _install_sigterm() -> Any:
+    """SIGTERM stops a run like Ctrl-C does: finished work is written first.
+
+    Returns the previous handler (None when not in the main thread, where
+    handlers cannot be set).
+    """
 
     def handler(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, handler)
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (an embedding program): leave it be
+        return None
 
 
 def _progress(path: str, done: int, total: int) -> None:
@@ -181,12 +211,13 @@ def _run_extract(
     output: Path | None,
     replay: Path | None,
     record: Path | None,
+    print_json: bool = False,
 ) -> Any:
     from llmbrief.pipeline import extract_paths
 
     if replay is not None and record is not None:
         raise ConfigError("--replay and --record cannot go together")
-    _install_sigterm()
+    previous = _install_sigterm()
     jsonl = output is not None and output.suffix == ".jsonl"
     try:
         return extract_paths(
@@ -200,10 +231,37 @@ def _run_extract(
         )
     except KeyboardInterrupt as stop:
         result = stop.args[0] if stop.args else None
-        if result is not None:
-            _summary(result, output)
-        err("Interrupted: finished articles were written; run again to do the rest from the cache.")
+        _interrupted(result, output, print_json)
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupted(result: Any, output: Path | None, print_json: bool) -> None:
+    """Report an interrupted run: what was finished (and where), what was not done."""
+    if result is None:
+        err("Interrupted: run again to do the rest from the cache.")
+        return
+    if print_json:
+        from llmbrief.documents import documents_to_json
+
+        sys.stdout.write(documents_to_json(result.documents))
+    _summary(result, output)
+    not_done = [r.path for r in result.results if r.document is None and r.exception is None]
+    names = ", ".join(not_done[:5]) + (", …" if len(not_done) > 5 else "")
+    n = len(result.documents)
+    finished = f"the {n} finished {'is' if n == 1 else 'are'}"
+    if output is not None:
+        kept = f"{finished} in {output}"
+    elif print_json:
+        kept = f"{finished} on stdout"
+    else:
+        kept = "their answers so far are cached"
+    err(
+        f"Interrupted: {len(not_done)} of {len(result.results)} inputs not done ({names}); "
+        f"{kept}; run again to do the rest from the cache."
+    )
 
 
 def _summary(result: Any, output: Path | None) -> None:
@@ -212,33 +270,38 @@ def _summary(result: Any, output: Path | None) -> None:
             n = len(r.document.records)
             ok = sum(1 for x in r.document.records if x.verification and x.verification.verified)
             err(f"  {r.path}: {n} records, {ok} verified")
+        elif r.exception is None and result.interrupted:
+            err(f"  {r.path}: not done (interrupted)")
         else:
-            err(f"  {r.path}: FAILED: {r.error}")
+            # the error usually names the file already: say it once
+            reason = (r.error or "").removeprefix(f"{r.path}: ")
+            err(f"  {r.path}: FAILED: {reason}")
     u = result.usage
     if u:
         err(
             f"Usage: {u['calls']} calls, {u['reasks']} re-asks, "
             f"{u['prompt_tokens']}+{u['completion_tokens']} tokens, {u['seconds']:.1f} s"
         )
-    if output is not None:
+    if output is not None and result.documents:
         err(f"Wrote {output}")
 
 
 def _exit_for_run(result: Any) -> None:
     if result.failed:
         if result.documents:
+            failed, total = len(result.failed), len(result.results)
+            err(f"{failed} of {total} inputs failed; the rest were written")
             raise typer.Exit(int(ExitCode.PARTIAL))
         first = result.failed[0]
-        err(f"Error: {first.error}" if len(result.failed) == 1 else "Error: every input failed")
+        prefix = f"{first.path}: "  # name the file, once
+        one = first.error if first.error.startswith(prefix) else prefix + first.error
+        err(f"Error: {one}" if len(result.failed) == 1 else "Error: every input failed")
         raise typer.Exit(int(ExitCode.USAGE if _all_input_errors(result) else ExitCode.ERROR))
 
 
 def _all_input_errors(result: Any) -> bool:
-    return all(
-        "no such" in (r.error or "") or ":" in (r.error or "") for r in result.failed
-    ) and all(
-        not (r.error or "").startswith(("cannot connect", "the cassette")) for r in result.failed
-    )
+    """Every failure was an unusable input (exit 2), not the model or the endpoint (exit 1)."""
+    return all(isinstance(r.exception, InputError) for r in result.failed)
 
 
 # --- commands -----------------------------------------------------------------
@@ -279,7 +342,7 @@ def extract(
         max_retries=max_retries,
         prompt=prompt,
     )
-    result = _run_extract(paths, settings, output, replay, record)
+    result = _run_extract(paths, settings, output, replay, record, print_json=output is None)
     if output is None:
         from llmbrief.documents import documents_to_json
 
@@ -329,14 +392,13 @@ def render(
 
     Records that fail verification, or whose source is missing, are left out and counted.
     """
-    from llmbrief.documents import write_text_atomic
     from llmbrief.pipeline import load_many, render_documents
 
     md, checked = render_documents(load_many(records), title=title)
     _write_brief(md, output)
-    left_out = checked.records - checked.verified
-    err(f"{checked.verified} records shown, {left_out} left out")
-    _ = write_text_atomic
+    for path in checked.missing_sources:
+        err(f"{path}: source file not found; its records were left out")
+    err(f"{checked.verified} records shown, {checked.records - checked.verified} left out")
 
 
 def _write_brief(md: str, output: Path | None) -> None:
@@ -413,7 +475,18 @@ def check(
         raise InputError(f"{brief_path}: no such file") from None
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"{brief_path}: cannot read ({e})") from None
-    violations = check_brief(text, read_article)
+
+    def read_source(path: str) -> str:
+        # Sources are named relative to where the brief was made; try the
+        # current folder first, then the brief's own folder.
+        p = Path(path)
+        if not p.is_absolute() and not p.exists():
+            beside = brief_path.parent / p
+            if beside.exists():
+                return read_article(beside)
+        return read_article(p)
+
+    violations = check_brief(text, read_source)
     for v in violations:
         typer.echo(f"{brief_path}:{v.line}: {v.message}")
     if violations:

@@ -22,8 +22,9 @@ from llmbrief.models import Document, dump_document
 #: Article files taken from a folder.
 ARTICLE_SUFFIXES = (".txt", ".md")
 
-#: Articles larger than this are refused before they are read.
-MAX_ARTICLE_BYTES = 64 * 1024 * 1024
+#: Articles larger than this are refused before they are read. A news article is
+#: a few kilobytes; a megabyte is a book's worth of questions to the model.
+MAX_ARTICLE_BYTES = 1024 * 1024
 
 
 def sha256_text(text: str) -> str:
@@ -71,7 +72,10 @@ def read_article(path: Path | str) -> str:
     if p.is_dir():
         raise InputError(f"{name}: is a folder, not an article")
     if size > MAX_ARTICLE_BYTES:
-        raise InputError(f"{name}: too large ({size} bytes; the limit is {MAX_ARTICLE_BYTES})")
+        raise InputError(
+            f"{name}: too large for an article ({size / 1e6:.1f} MB; the limit is "
+            f"{MAX_ARTICLE_BYTES / 1e6:.1f} MB): split it into its articles"
+        )
     try:
         data = p.read_bytes()
     except OSError as err:
@@ -163,12 +167,11 @@ def parse_documents(text: str, name: str) -> list[Document]:
                 continue
             try:
                 items.append((f"line {lineno}", json.loads(line)))
-            except json.JSONDecodeError:
-                if lineno == 1:
-                    err = first_err
+            except json.JSONDecodeError as line_err:
+                # line 1 bad: not JSON at all; a later line bad: JSONL with a broken line
+                bad, at = (first_err, first_err.lineno) if lineno == 1 else (line_err, lineno)
                 raise InputError(
-                    f"{name}: not valid JSON or JSONL (line {err.lineno}, column {err.colno}: "
-                    f"{err.msg})"
+                    f"{name}: not valid JSON or JSONL (line {at}, column {bad.colno}: {bad.msg})"
                 ) from None
     else:
         if isinstance(data, list):
@@ -223,6 +226,9 @@ def write_text_atomic(path: Path | str, text: str) -> None:
     except OSError as err:
         tmp.unlink(missing_ok=True)
         raise InputError(f"{path}: cannot write ({err.strerror})") from None
+    except BaseException:  # Ctrl-C mid-write: the old file stays whole, no temp file left
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def iter_sources(docs: Iterable[Document]) -> Iterator[str]:

@@ -112,11 +112,14 @@ class EmbeddedModel:
         self._lock = threading.Lock()
         # The packaged GGUF has no chat template; without chat_format llama-cpp-python
         # would fall back to llama-2's format. Gemma's turns are what it was trained on.
+        import os
+
         self.llama = Llama(
             model_path=str(model_path),
             chat_format="gemma",
             n_ctx=n_ctx,
-            n_threads=n_threads,
+            # llama-cpp-python defaults to half the cores; generation here is CPU-bound.
+            n_threads=n_threads or os.cpu_count() or 1,
             seed=0,
             verbose=False,
         )
@@ -139,9 +142,7 @@ class EmbeddedModel:
         }
         kwargs.setdefault("temperature", 0.0)
         with self._lock:
-            completion: Any = self.llama.create_chat_completion(
-                messages=body["messages"], **kwargs
-            )
+            completion: Any = self.llama.create_chat_completion(messages=body["messages"], **kwargs)
         answer = dict(completion)
         answer["model"] = body.get("model", answer.get("model"))
         return httpx2.Response(200, json=answer)
@@ -165,6 +166,12 @@ def _retry_after(response: httpx2.Response) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:  # the other form HTTP allows: a date ("Wed, 21 Oct 2026 07:28:00 GMT")
+        from email.utils import parsedate_to_datetime
+
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
 
 
@@ -180,8 +187,11 @@ class RetryingTransport:
         usage: UsageCounter,
         backend: str,
         max_wait: float = 30.0,
+        secret: str | None = None,
     ) -> None:
         self.inner = inner
+        #: the API key: never written to the call log, even when a server echoes it
+        self.secret = secret
         self.max_retries = max_retries
         self.store = store
         self.usage = usage
@@ -195,12 +205,13 @@ class RetryingTransport:
             RetryCallState,
             Retrying,
             retry_if_exception_type,
+            retry_if_not_exception_type,
             retry_if_result,
             stop_after_attempt,
             wait_exponential_jitter,
         )
 
-        backoff = wait_exponential_jitter(initial=0.5, max=self.max_wait, jitter=0.5)
+        backoff = wait_exponential_jitter(multiplier=0.5, max=self.max_wait, jitter=0.5)
 
         def wait(state: RetryCallState) -> float:
             base = backoff(state)
@@ -228,7 +239,13 @@ class RetryingTransport:
 
         retrying = Retrying(
             retry=(
-                retry_if_exception_type((httpx2.TransportError, OSError))
+                # a URL the client cannot even send to will not improve with waiting
+                (
+                    retry_if_exception_type((httpx2.TransportError, OSError))
+                    & retry_if_not_exception_type(
+                        (httpx2.UnsupportedProtocol, httpx2.LocalProtocolError)
+                    )
+                )
                 | retry_if_result(lambda r: r.status_code in _RETRY_STATUS)
             ),
             wait=wait,
@@ -275,6 +292,8 @@ class RetryingTransport:
             req_body = request.content.decode("utf-8", "replace")
         except Exception:  # a streamed body that was not read: log without it
             req_body = None
+        if self.secret:
+            body, req_body = _redact(body, self.secret), _redact(req_body, self.secret)
         self.store.log_call(
             article=info.get("article"),
             prompt=info.get("prompt"),
@@ -287,8 +306,15 @@ class RetryingTransport:
             completion_tokens=ctok,
             request=req_body,
             response=body,
-            error=f"{type(error).__name__}: {error}" if error else None,
+            error=_redact(f"{type(error).__name__}: {error}", self.secret) if error else None,
         )
+
+
+def _redact(text: str | None, secret: str | None) -> str | None:
+    """``text`` with every occurrence of ``secret`` masked."""
+    if text is None or not secret:
+        return text
+    return text.replace(secret, "***")
 
 
 def _reraise_or_result(state: Any) -> Any:
@@ -390,7 +416,12 @@ def open_backend(
     else:
         inner = httpx2.HTTPTransport()
     transport = RetryingTransport(
-        inner, max_retries=settings.max_retries, store=store, usage=usage, backend=name
+        inner,
+        max_retries=settings.max_retries,
+        store=store,
+        usage=usage,
+        backend=name,
+        secret=settings.api_key,
     )
     http_client = httpx2.Client(transport=transport, timeout=settings.timeout)  # type: ignore[arg-type]
     api_key = settings.api_key or "not-needed"
@@ -414,6 +445,18 @@ def open_backend(
 
 
 def explain_llm_error(err: BaseException, settings: Settings) -> LLMError | CassetteError:
+    """Turn what openai/instructor/httpx2 raised into one line a user can act on.
+
+    The API key never appears in it, even when the server quoted it back.
+    """
+    explained = _explain(err, settings)
+    key = settings.api_key
+    if key and key in str(explained):
+        return type(explained)(str(explained).replace(key, "***"))
+    return explained
+
+
+def _explain(err: BaseException, settings: Settings) -> LLMError | CassetteError:
     """Turn what openai/instructor/httpx2 raised into one line a user can act on.
 
     Walks ``__cause__``/``__context__`` because instructor and openai wrap the
@@ -442,7 +485,8 @@ def explain_llm_error(err: BaseException, settings: Settings) -> LLMError | Cass
         if isinstance(e, openai.PermissionDeniedError):
             return AuthError(f"{where} denied access (HTTP 403): check the key's permissions")
         if isinstance(e, openai.NotFoundError):
-            return LLMError(f"{where} answered 404: check --base-url and --model ({e.message})")
+            msg = _short(_api_message(e))
+            return LLMError(f"{where} answered 404: check --base-url and --model ({msg})")
         if isinstance(e, openai.RateLimitError):
             return LLMError(f"{where} kept answering 429 (rate limited) after retries")
         if isinstance(e, openai.APITimeoutError):
@@ -450,19 +494,59 @@ def explain_llm_error(err: BaseException, settings: Settings) -> LLMError | Cass
         if isinstance(e, openai.APIConnectionError):
             continue  # look deeper for the real cause
         if isinstance(e, openai.APIStatusError):
-            return LLMError(f"{where} answered HTTP {e.status_code}: {_short(e.message)}")
+            return LLMError(f"{where} answered HTTP {e.status_code}: {_short(_api_message(e))}")
     for e in chain:
         name = type(e).__name__
         if name in ("ConnectError", "ConnectionRefusedError"):
             return LLMError(f"cannot connect to {where}: is the server running?")
         if name in ("ReadTimeout", "ConnectTimeout", "TimeoutException", "WriteTimeout"):
             return LLMError(f"{where} did not answer within {settings.timeout:g} s (--timeout)")
+        if name in ("UnsupportedProtocol", "InvalidURL"):
+            return LLMError(f"{where} is not a usable URL ({e}): check --base-url")
         if name == "IncompleteOutputException":
             return LLMError("the answer was cut off by the token limit (max_tokens)")
     for e in chain:
         if isinstance(e, openai.APIConnectionError):
             return LLMError(f"cannot connect to {where}: {_short(str(e))}")
+    for e in chain:
+        if type(e).__name__ == "InstructorRetryException":
+            return LLMError(_no_valid_answer(e))
     return LLMError(f"{type(err).__name__}: {_short(str(err))}")
+
+
+def _api_message(err: Any) -> str:
+    """The server's own error message, without openai's "Error code: …" wrapping."""
+    body = getattr(err, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
+            return str(inner["message"])
+    return str(getattr(err, "message", err))
+
+
+def _no_valid_answer(err: BaseException) -> str:
+    """Why instructor gave up: the last attempt's problem, in a line."""
+    from pydantic import ValidationError
+
+    n = getattr(err, "n_attempts", None)
+    failed = getattr(err, "failed_attempts", None) or []
+    last: BaseException = failed[-1].exception if failed else (err.__cause__ or err)
+    tries = f" after {n} {'try' if n == 1 else 'tries'}" if isinstance(n, int) else ""
+    if isinstance(last, ValidationError):
+        problems = last.errors()
+        if any(p["type"] == "json_invalid" for p in problems):
+            why = "the model's answer was not valid JSON"
+        else:
+            parts = [
+                f"{'.'.join(str(x) for x in p['loc'])}: {p['msg']}" if p["loc"] else p["msg"]
+                for p in problems[:3]
+            ]
+            why = f"the model's answer broke the answer schema ({'; '.join(parts)})"
+    elif isinstance(last, json.JSONDecodeError):
+        why = f"the reply was not JSON ({last.msg})"
+    else:
+        why = f"{type(last).__name__}: {last}"
+    return _short(f"no usable answer{tries} (--max-reasks): {why}")
 
 
 def _short(text: str, limit: int = 200) -> str:
@@ -471,7 +555,20 @@ def _short(text: str, limit: int = 200) -> str:
 
 
 def _cassette_miss(err: BaseException) -> str:
+    """Say what changed in the request, from vcrpy's closest recorded match."""
+    reason = getattr(err, "reason", None)
+    path = getattr(getattr(err, "cassette", None), "_path", None) or "the cassette"
+    fix = "re-record with --record (or `make record`)"
+    if reason == "already_played":
+        return f"{path}: the run asked the same question more times than was recorded; {fix}"
+    detail = ""
+    for _request, _ok, failed in getattr(err, "similar_requests", None) or []:
+        for name, message in failed:
+            detail = f" ({name}: {' '.join(str(message).split())[:300]})"
+            break
+        if detail:
+            break
     return (
-        "the cassette has no matching request: the prompt, the input or the settings changed "
-        "since it was recorded; re-record with --record (or `make record`)"
+        f"{path}: request changed since the cassette was recorded, so it has no answer for it"
+        f"{detail}: the prompt, the input or the settings changed; {fix}"
     )

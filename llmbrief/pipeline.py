@@ -7,6 +7,7 @@ callback) and never exit.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -26,7 +27,7 @@ from llmbrief.documents import (
     sha256_text,
     write_text_atomic,
 )
-from llmbrief.errors import CassetteError, InputError, LLMBriefError, LLMError
+from llmbrief.errors import AuthError, CassetteError, InputError, LLMBriefError, LLMError
 from llmbrief.models import Document, PromptRef, Provenance, Record, Source, Usage
 
 ProgressFn = Callable[[str, int, int], None]
@@ -39,6 +40,8 @@ class ArticleResult:
     path: str
     document: Document | None = None
     error: str | None = None
+    #: the error itself, so callers can tell a bad input from a model failure
+    exception: LLMBriefError | None = None
 
     @property
     def ok(self) -> bool:
@@ -109,8 +112,7 @@ def describe_body_change(recorded: Any, sent: Any) -> str:
             return None
         if x != y:
             if isinstance(x, str) and isinstance(y, str):
-                pairs = enumerate(zip(x, y, strict=False))
-                i = next((i for i, (c, d) in pairs if c != d), min(len(x), len(y)))
+                i = _common_prefix(x, y)
                 return (
                     f"{path}: text differs at character {i}: recorded "
                     f"{_clip(x[max(0, i - 30) : i + 40])}, sent {_clip(y[max(0, i - 30) : i + 40])}"
@@ -119,6 +121,22 @@ def describe_body_change(recorded: Any, sent: Any) -> str:
         return None
 
     return walk(recorded, sent, "") or "bodies differ"
+
+
+def _common_prefix(x: str, y: str) -> int:
+    """How many leading characters ``x`` and ``y`` share (binary search on C compares).
+
+    vcrpy asks the body matcher about every recorded request that does not
+    match, so this runs hundreds of times per replay over ~4 kB prompts.
+    """
+    lo, hi = 0, min(len(x), len(y))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if x[lo:mid] == y[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _clip(v: Any, n: int = 80) -> str:
@@ -177,13 +195,26 @@ def _check_cassette(path: Path) -> None:
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader when present (as vcrpy uses): ~15x faster on a cassette
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise CassetteError(
             f"{path}: corrupt cassette, not valid YAML ({_first_line(err)})"
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise CassetteError(f"{path}: corrupt cassette, no 'interactions' list")
+    # what vcrpy reads from each interaction; it would fail with a bare TypeError
+    for i, item in enumerate(data["interactions"], 1):
+        for part, keys in (
+            ("request", {"method", "uri", "body", "headers"}),
+            ("response", {"status", "body"}),
+        ):
+            value = item.get(part) if isinstance(item, dict) else None
+            if not isinstance(value, dict) or not keys <= value.keys():
+                raise CassetteError(
+                    f"{path}: corrupt cassette, interaction {i} has no whole {part}"
+                )
 
 
 def _first_line(err: BaseException) -> str:
@@ -220,7 +251,7 @@ def _provenance(settings: Settings, usage: dict[str, Any]) -> Provenance:
     from llmbrief.prompts import get_prompt
 
     extract_p = get_prompt(settings.prompt)
-    visit_p = get_prompt("visit")
+    visit_p = get_prompt(str(extract_p.meta.get("visit_prompt", "visit@v1")))
     return Provenance(
         prompt=extract_p.name,
         prompt_version=extract_p.version,
@@ -235,6 +266,18 @@ def _provenance(settings: Settings, usage: dict[str, Any]) -> Provenance:
     )
 
 
+@functools.cache
+def _records_schema_sha() -> str:
+    """The sha256 of the records JSON Schema (part of every cache key): made once.
+
+    Generating the schema takes ~30 ms of CPU; doing it for every question cost more
+    CPU than the rest of a question's work together (bench/README.md).
+    """
+    from llmbrief.models import document_json_schema
+
+    return sha256_text(json.dumps(document_json_schema(), sort_keys=True))
+
+
 class ArticleExtractor:
     """Extracts one article's records, question by question, through cache and backend."""
 
@@ -245,12 +288,14 @@ class ArticleExtractor:
         self.store = store
         self.backend = backend
         self.number_prompt = get_prompt(settings.prompt)
-        self.visit_prompt = get_prompt("visit")
+        # each extract version names the visit prompt it was measured with
+        self.visit_prompt = get_prompt(str(self.number_prompt.meta.get("visit_prompt", "visit@v1")))
         self.model = model_for(settings)
         self.mode = mode_for(settings)
+        #: set when the run is interrupted: workers stop before their next paid call
+        self.cancel = threading.Event()
 
     def _key(self, prompt: Any, article_sha: str, question: dict[str, Any], schema: Any) -> str:
-        from llmbrief.models import document_json_schema
         from llmbrief.store import cache_key
 
         return cache_key(
@@ -262,7 +307,7 @@ class ArticleExtractor:
             base_url=self.settings.base_url,
             mode=self.mode,
             schema=schema,
-            records_schema=sha256_text(json.dumps(document_json_schema(), sort_keys=True)),
+            records_schema=_records_schema_sha(),
             question=question,
             max_reasks=self.settings.max_reasks,
         )
@@ -286,6 +331,8 @@ class ArticleExtractor:
                 counts["cached"] += 1
                 answer: dict[str, Any] | None = hit.get("answer")
                 return answer
+        if self.cancel.is_set():
+            raise _Cancelled
         backend = self.backend.get()
         token = current_call.set(
             {"article": article_path, "prompt": prompt.ref, "model": self.model}
@@ -315,6 +362,7 @@ class ArticleExtractor:
     def extract(self, path: Path, text: str, display: str) -> Document:
         """All records of one article."""
         from llmbrief.extract import (
+            allowed_statuses,
             build_record,
             build_visit,
             has_cue,
@@ -345,7 +393,11 @@ class ArticleExtractor:
                 if not ask_without_cue and not has_cue(m, shown):
                     continue  # nothing near it is counted by any record kind
                 meanings = ranked_meanings(m, shown)
-                statuses = ranked_statuses(shown)
+                statuses = (
+                    allowed_statuses(shown)
+                    if self.number_prompt.meta.get("status_from_wording")
+                    else ranked_statuses(shown)
+                )
                 kept: list[Any] = []
                 model_cls = number_question_model(
                     m, text, countries, kept, meanings, statuses, figure_choice=figure_choice
@@ -408,6 +460,10 @@ class ArticleExtractor:
         )
 
 
+class _Cancelled(Exception):
+    """The run was interrupted: this article stops before its next call to the model."""
+
+
 def _sentence_start(text: str, quote: str) -> int:
     return text.find(quote)
 
@@ -444,27 +500,35 @@ def extract_paths(
     jsonl: bool = False,
     replay: Path | None = None,
     record: Path | None = None,
+    replay_only: bool = False,
     progress: ProgressFn | None = None,
     on_result: Callable[[ArticleResult], None] | None = None,
 ) -> ExtractResult:
     """Extract records from articles; write ``output`` after each finished article.
 
     Inputs that fail (unreadable file, model error) are reported in the result
-    and the run goes on. A KeyboardInterrupt stops the run after writing what
-    is done and is re-raised with ``result.interrupted`` set on the partial result,
-    available as ``err.args[0]``.
+    and the run goes on. ``replay_only`` answers only from a cassette that the
+    caller already opened (pytest-recording does this in tests). A
+    KeyboardInterrupt stops the run after writing what is done and is re-raised
+    with ``result.interrupted`` set on the partial result, available as
+    ``err.args[0]``.
     """
     from llmbrief.store import Store
 
+    if output is not None:  # before any paid call, not after the first article
+        if output.is_dir():
+            raise InputError(f"{output}: is a folder, expected a file to write")
+        if not output.parent.exists():
+            raise InputError(f"{output}: folder {output.parent} does not exist")
     result = ExtractResult()
     articles: list[Path] = []
     for p in paths:
         try:
             articles.extend(find_articles([p]))
         except InputError as err:
-            result.results.append(ArticleResult(path=str(p), error=str(err)))
+            result.results.append(ArticleResult(path=str(p), error=str(err), exception=err))
     store = Store(settings.db_path)
-    lazy = _LazyBackend(settings, store, replay=replay is not None)
+    lazy = _LazyBackend(settings, store, replay=replay is not None or replay_only)
     extractor = ArticleExtractor(settings, store, lazy)
     slots: dict[int, ArticleResult] = {}
     order = [ArticleResult(path=display_path(a)) for a in articles]
@@ -473,18 +537,27 @@ def extract_paths(
     lock = threading.Lock()
 
     def write() -> None:
-        if output is not None:
-            docs = [r.document for r in result.results if r.document is not None]
+        docs = [r.document for r in result.results if r.document is not None]
+        # nothing finished yet: leave a previous run's file alone rather than empty it
+        if output is not None and docs:
             write_text_atomic(output, documents_to_json(docs, jsonl=jsonl))
 
     def one(i: int) -> ArticleResult:
         a = articles[i]
         slot = order[i]
         try:
-            text = read_article(a)
+            text = read_article(slot.path)  # errors name the file as the summary does
             slot.document = extractor.extract(a, text, slot.path)
+        except _Cancelled:
+            pass  # reported as not done
+        except AuthError as err:
+            # every other article would be refused too: stop before more doomed calls
+            extractor.cancel.set()
+            slot.error = str(err)
+            slot.exception = err
         except LLMBriefError as err:
             slot.error = str(err)
+            slot.exception = err
         return slot
 
     done = 0
@@ -516,6 +589,9 @@ def extract_paths(
                             for f in finished:
                                 finish(f.result())
                     except KeyboardInterrupt:
+                        # queued articles never start; running ones stop before their
+                        # next call (the pool's exit waits for them, not for whole articles)
+                        extractor.cancel.set()
                         for f in pending:
                             f.cancel()
                         raise
@@ -530,6 +606,11 @@ def extract_paths(
     finally:
         store.close()
     del slots
+    if extractor.cancel.is_set():
+        for slot in order:
+            if slot.document is None and slot.error is None:
+                slot.error = "not done (stopped after the authentication error)"
+                slot.exception = AuthError(slot.error)
     _finish_usage(result, lazy, totals, settings)
     if output is not None:
         write()
@@ -559,6 +640,7 @@ class VerifyResult:
     missing_sources: list[str]
     records: int
     verified: int
+    sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def all_verified(self) -> bool:
@@ -595,17 +677,38 @@ def verify_documents(
     verified = sum(
         1 for d in out for r in d.records if r.verification is not None and r.verification.verified
     )
-    return VerifyResult(out, missing, records, verified)
+    texts = {k: v for k, v in cache.items() if v is not None}
+    return VerifyResult(out, missing, records, verified, texts)
 
 
 def render_documents(
-    documents: Sequence[Document], *, title: str | None = None
+    documents: Sequence[Document],
+    *,
+    title: str | None = None,
+    generated_at: datetime | None = None,
 ) -> tuple[str, VerifyResult]:
-    """Verify the documents against their sources, then render the brief."""
+    """Verify the documents against their sources, then render the brief.
+
+    ``generated_at`` defaults to the newest ``provenance.created_at`` of the
+    documents, so the same records always give the same brief.
+    """
     from llmbrief.render import render_brief
 
     checked = verify_documents(documents)
-    md = render_brief(checked.documents, title=title, missing_sources=checked.missing_sources)
+    if generated_at is None:
+        stamps = [
+            d.provenance.created_at
+            for d in documents
+            if d.provenance is not None and d.provenance.created_at is not None
+        ]
+        generated_at = max(stamps) if stamps else None
+    md = render_brief(
+        checked.documents,
+        title=title,
+        generated_at=generated_at,
+        missing_sources=checked.missing_sources,
+        sources=checked.sources,
+    )
     return md, checked
 
 
