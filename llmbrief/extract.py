@@ -79,7 +79,10 @@ def split_sentences(text: str) -> list[Sentence]:
                 starts_new = (
                     k >= n or text[k].isupper() or text[k].isdigit() or text[k] in "\"“‘'(*-"
                 )
-                abbreviation = ch == "." and _ABBREV.search(text[start : i + 1]) is not None
+                # only the few characters before the period can make an abbreviation
+                abbreviation = (
+                    ch == "." and _ABBREV.search(text[max(start, i - 8) : i + 1]) is not None
+                )
                 if starts_new and not abbreviation:
                     boundary_end = j
         elif ch == "\n":
@@ -209,6 +212,15 @@ def countries_in(text: str) -> list[str]:
     return out
 
 
+def countries_by_mentions(text: str) -> list[str]:
+    """Countries named in a text, the most named first (ties: first named first)."""
+    counts: dict[str, int] = {}
+    for m in _COUNTRY_RE.finditer(text):
+        c = COUNTRIES[m.group(1).lower()]
+        counts[c] = counts.get(c, 0) + 1
+    return sorted(counts, key=lambda c: -counts[c])
+
+
 def claimant_in(text: str) -> str | None:
     """Who the sentence attributes its claim to, as written, if anyone."""
     for pattern in _CLAIMANT_PATTERNS:
@@ -242,7 +254,7 @@ def counted_words(sentence: str, after: int) -> str | None:
     words: list[str] = []
     for w in m.group(1).split():
         lw = w.lower().strip(".,;:")
-        if lw in _UNIT_STOP and words:
+        if (lw in _UNIT_STOP or (lw.endswith("ing") and len(lw) > 5)) and words:
             break
         if lw in _UNIT_STOP:
             return None
@@ -336,7 +348,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
         "planned",
         re.compile(
             r"\b(?:will|plans?|planning|planned|to send|to dispatch|set to|agreed|is to|are to|"
-            r"announc\w*|pledged?|to be)\b",
+            r"announc\w*|pledged?)\b",
             re.I,
         ),
     ),
@@ -380,6 +392,25 @@ def ranked_statuses(text: str) -> list[str]:
     return [first, *[st for st in STATUSES if st != first]]
 
 
+#: What each cue still leaves open: "may send" can be possible or planned, never done.
+_STATUS_ALLOWED = {
+    "denied": ["denied", "actual"],
+    "possible": ["possible", "planned"],
+    "planned": ["planned", "possible"],
+    "actual": ["actual", "planned", "possible", "denied"],
+}
+
+
+def allowed_statuses(text: str) -> list[str]:
+    """The statuses the wording leaves open, best guess first.
+
+    A sentence that says "may", "will" or "plans to" cannot report something
+    done, so "actual" is not offered: a small model that leans to "actual"
+    cannot turn a plan into a fact.
+    """
+    return list(_STATUS_ALLOWED[ranked_statuses(text)[0]])
+
+
 _VISIT_RE = re.compile(
     r"\b(?:visit(?:ed|s|ing)?|travell?ed to|trip to|has been to|have been to|had been to|"
     r"arrived in|flew to|came to)\b",
@@ -411,11 +442,21 @@ def visitor_candidates(text: str) -> list[str]:
         name = " ".join(words)
         if words and not countries_in(name) and name not in out and not _PLACE_RE.fullmatch(name):
             out.append(name)
-    single = re.match(r"([A-Z][a-z]{3,})\s+(?:has|had|have|visited|traveled|travelled)\b", text)
+    single = re.match(
+        r"([A-Z][a-z]{3,})\s+(?:has|had|have|visited|traveled|travelled|flew|went|arrived)\b", text
+    )
     if single and single.group(1) not in _TITLE_WORDS and single.group(1) not in out:
         out.append(single.group(1))
+    # People named as counterparts ("meeting with X", "talks with X", "a directive from
+    # X") received or sent the visitor; they are not the visitor.
+    counterparts = {
+        c
+        for c in out
+        if re.search(r"\b(?:with|by|from|met|meets)\s+(?:[A-Z][\w.]*\s+){0,4}" + re.escape(c), text)
+    }
+    kept = [c for c in out if c.lower() not in COUNTRIES and c not in counterparts]
     # In the order the sentence names them: the subject, usually the visitor, first.
-    return sorted((c for c in out if c.lower() not in COUNTRIES), key=text.find)
+    return sorted(kept, key=text.find)
 
 
 def role_before(text: str, name: str) -> str | None:
@@ -471,29 +512,50 @@ def figure_from(text: str, unit: str | None) -> Figure:
 
 
 def _sender_receiver(
-    sentence: str, at: int, article_countries: list[str]
+    sentence: str, at: int, unit: str | None, article_countries: list[str]
 ) -> tuple[str | None, str | None]:
     """Who sends and who receives, from the countries around the number at ``at``.
 
-    The receiver is the first "to <country>" after the number (else before it);
-    the sender the nearest other country named before the number, else the
-    article's most named country.
+    The sender is the country of the people counted when the words say so
+    ("North Korean workers"), else the nearest other country named before the
+    number, else the article's most named one. The receiver is the first
+    "to/in/into <country>" after the number (else before it); none when the
+    sentence does not say, rather than a guess.
     """
     tos = [
         (m.start(), COUNTRIES[m.group(1).lower()])
-        for m in re.finditer(r"\bto\s+(?:the\s+)?(" + _COUNTRY_ALT + r")(?![\w])", sentence, re.I)
+        for m in re.finditer(
+            r"\b(?:to|into|in)\s+(?:the\s+)?(" + _COUNTRY_ALT + r")(?![\w])", sentence, re.I
+        )
     ]
-    after = [c for pos, c in tos if pos >= at]
-    receiver = after[0] if after else (tos[-1][1] if tos else None)
-    before = [
-        (m.start(), COUNTRIES[m.group(1).lower()]) for m in _COUNTRY_RE.finditer(sentence[:at])
-    ]
-    sender = next((c for _, c in reversed(before) if c != receiver), None)
+    own = countries_in(unit or "")
+    after = [c for pos, c in tos if pos >= at and c not in own]
+    before_to = [c for pos, c in tos if pos < at and c not in own]
+    receiver = after[0] if after else (before_to[-1] if before_to else None)
+    if own and own[0] != receiver:
+        return own[0], receiver
+    before = [COUNTRIES[m.group(1).lower()] for m in _COUNTRY_RE.finditer(sentence[:at])]
+    sender = next((c for c in reversed(before) if c != receiver), None)
     if sender is None:
         sender = next((c for c in article_countries if c != receiver), None)
-    if receiver is None:
-        receiver = next((c for c in countries_in(sentence) if c != sender), None)
     return sender, receiver
+
+
+_PEOPLE_OF = re.compile(
+    r"\b(North Korean|South Korean|Russian|Ukrainian|Chinese|Iranian|Belarusian)\s+"
+    r"(?:troops|soldiers|workers|laborers|labourers|engineers|sappers|builders|employees|"
+    r"individuals|forces|personnel|fighters|units|servicemen)\b",
+    re.IGNORECASE,
+)
+
+
+def people_origins(text: str) -> list[str]:
+    """Countries whose people an article counts ("North Korean workers"), most counted first."""
+    counts: dict[str, int] = {}
+    for m in _PEOPLE_OF.finditer(text):
+        c = COUNTRIES[m.group(1).lower()]
+        counts[c] = counts.get(c, 0) + 1
+    return sorted(counts, key=lambda c: -counts[c])
 
 
 def build_record(
@@ -516,7 +578,7 @@ def build_record(
     fig = figure_from(figure_text, unit)
     at = mention.figure.start - mention.sentence.start
     if meaning == "sent":
-        sender, receiver = _sender_receiver(s, at, article_countries)
+        sender, receiver = _sender_receiver(s, at, unit, article_countries)
         return Deployment(
             **common,
             sender=sender,
@@ -527,7 +589,7 @@ def build_record(
             count=fig,
         )
     if meaning == "supplied":
-        sender, receiver = _sender_receiver(s, at, article_countries)
+        sender, receiver = _sender_receiver(s, at, unit, article_countries)
         return EquipmentTransfer(
             **common,
             supplier=sender,
@@ -691,7 +753,8 @@ def plan_questions(text: str) -> tuple[list[Question], list[str]]:
     questions = [Question("number", m.sentence, mention=m) for m in find_mentions(text, sentences)]
     for s, cands in visit_sentences(sentences):
         questions.append(Question("visit", s, candidates=tuple(cands)))
-    return questions, countries_in(text)
+    # Without a country in the sentence, the sender is whose people the article counts.
+    return questions, people_origins(text)
 
 
 def merge_visits(records: list[Record]) -> list[Record]:

@@ -279,17 +279,20 @@ def test_a_removed_released_prompt_is_reported(prompts_copy: Path) -> None:
 
 def test_lock_new_versions_adds_but_never_rewrites(prompts_copy: Path) -> None:
     before = read_lock()
-    # a new version, and an illegal edit of a released one
-    v2 = (prompts_copy / "extract" / "v2.md").read_text(encoding="utf-8")
-    v3 = v2.replace("version: v2", "version: v3", 1) + "One more line.\n"
-    (prompts_copy / "extract" / "v3.md").write_text(v3, encoding="utf-8")
+    # a new version (one past the latest shipped), and an illegal edit of a released one
+    latest = get_prompt("extract")
+    new_version = f"v{int(latest.version[1:]) + 1}"
+    new_ref = f"extract@{new_version}"
+    text = (prompts_copy / "extract" / f"{latest.version}.md").read_text(encoding="utf-8")
+    text = text.replace(f"version: {latest.version}", f"version: {new_version}", 1)
+    (prompts_copy / "extract" / f"{new_version}.md").write_text(text + "One more line.\n")
     _flip_one_body_byte(prompts_copy / "extract" / "v1.md")
     all_prompts.cache_clear()
 
-    assert lock_new_versions(prompts_copy) == ["extract@v3"]
+    assert lock_new_versions(prompts_copy) == [new_ref]
     after = read_lock()
-    assert after["extract@v3"] == get_prompt("extract@v3").sha256
-    assert {k: v for k, v in after.items() if k != "extract@v3"} == before
+    assert after[new_ref] == get_prompt(new_ref).sha256
+    assert {k: v for k, v in after.items() if k != new_ref} == before
     assert after["extract@v1"] != get_prompt("extract@v1").sha256
     assert [p.split(":")[0] for p in check_lock()] == ["extract@v1"]
     # a second run adds nothing and changes nothing
