@@ -10,14 +10,14 @@ from __future__ import annotations
 import functools
 import json
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from llmbrief.cassettes import cassette
 from llmbrief.config import Settings, mode_for, model_for
 from llmbrief.documents import (
     display_path,
@@ -27,7 +27,7 @@ from llmbrief.documents import (
     sha256_text,
     write_text_atomic,
 )
-from llmbrief.errors import AuthError, CassetteError, InputError, LLMBriefError, LLMError
+from llmbrief.errors import AuthError, InputError, LLMBriefError, LLMError
 from llmbrief.models import Document, PromptRef, Provenance, Record, Source, Usage
 
 ProgressFn = Callable[[str, int, int], None]
@@ -66,159 +66,6 @@ class ExtractResult:
     def failed(self) -> list[ArticleResult]:
         """The inputs that failed."""
         return [r for r in self.results if r.error is not None]
-
-
-# --- cassettes --------------------------------------------------------------
-
-
-def _json_body_matcher(r1: Any, r2: Any) -> None:
-    """Match request bodies as JSON (key order ignored); explain the first difference."""
-
-    def load(r: Any) -> Any:
-        body = r.body
-        if isinstance(body, bytes):
-            body = body.decode("utf-8", "replace")
-        try:
-            return json.loads(body) if body else None
-        except ValueError:
-            return body
-
-    a, b = load(r1), load(r2)
-    if a != b:
-        raise AssertionError(describe_body_change(b, a))
-
-
-def describe_body_change(recorded: Any, sent: Any) -> str:
-    """Where a sent request body differs from the recorded one, in a line."""
-
-    def walk(x: Any, y: Any, path: str) -> str | None:
-        if type(x) is not type(y):
-            return f"{path or 'body'}: recorded {_clip(x)}, sent {_clip(y)}"
-        if isinstance(x, dict):
-            for k in sorted(set(x) | set(y)):
-                if k not in x or k not in y:
-                    return f"{path}.{k}: {'added' if k in y else 'removed'}"
-                d = walk(x[k], y[k], f"{path}.{k}" if path else k)
-                if d:
-                    return d
-            return None
-        if isinstance(x, list):
-            if len(x) != len(y):
-                return f"{path}: recorded {len(x)} items, sent {len(y)}"
-            for i, (p, q) in enumerate(zip(x, y, strict=True)):
-                d = walk(p, q, f"{path}[{i}]")
-                if d:
-                    return d
-            return None
-        if x != y:
-            if isinstance(x, str) and isinstance(y, str):
-                i = _common_prefix(x, y)
-                return (
-                    f"{path}: text differs at character {i}: recorded "
-                    f"{_clip(x[max(0, i - 30) : i + 40])}, sent {_clip(y[max(0, i - 30) : i + 40])}"
-                )
-            return f"{path}: recorded {_clip(x)}, sent {_clip(y)}"
-        return None
-
-    return walk(recorded, sent, "") or "bodies differ"
-
-
-def _common_prefix(x: str, y: str) -> int:
-    """How many leading characters ``x`` and ``y`` share (binary search on C compares).
-
-    vcrpy asks the body matcher about every recorded request that does not
-    match, so this runs hundreds of times per replay over ~4 kB prompts.
-    """
-    lo, hi = 0, min(len(x), len(y))
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if x[lo:mid] == y[lo:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
-def _clip(v: Any, n: int = 80) -> str:
-    s = json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else repr(v)
-    return s if len(s) <= n else s[: n - 1] + "…"
-
-
-VCR_FILTER_HEADERS = [
-    "authorization",
-    "api-key",
-    "x-api-key",
-    "openai-organization",
-    "openai-project",
-    "cookie",
-    "set-cookie",
-]
-
-
-def make_vcr(record_mode: str) -> Any:
-    """A vcrpy config that matches on method, path and JSON body, and scrubs keys."""
-    import vcr
-
-    v = vcr.VCR(
-        record_mode=record_mode,
-        match_on=["method", "scheme", "host", "path", "query", "json_body"],
-        filter_headers=VCR_FILTER_HEADERS,
-        decode_compressed_response=True,
-        serializer="yaml",
-    )
-    v.register_matcher("json_body", _json_body_matcher)
-    return v
-
-
-@contextmanager
-def cassette(replay: Path | None, record: Path | None) -> Iterator[Any]:
-    """Record or replay the run's LLM traffic; nothing when neither is asked."""
-    if replay is None and record is None:
-        yield None
-        return
-    if replay is not None:
-        if not replay.is_file():
-            raise CassetteError(f"{replay}: no such cassette")
-        _check_cassette(replay)
-        with make_vcr("none").use_cassette(str(replay), allow_playback_repeats=False) as cas:
-            yield cas
-        return
-    assert record is not None
-    if not record.parent.exists():
-        raise InputError(f"{record}: folder {record.parent} does not exist")
-    record.unlink(missing_ok=True)
-    with make_vcr("all").use_cassette(str(record)) as cas:
-        yield cas
-
-
-def _check_cassette(path: Path) -> None:
-    import yaml
-
-    try:
-        # libyaml's loader when present (as vcrpy uses): ~15x faster on a cassette
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise CassetteError(
-            f"{path}: corrupt cassette, not valid YAML ({_first_line(err)})"
-        ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
-        raise CassetteError(f"{path}: corrupt cassette, no 'interactions' list")
-    # what vcrpy reads from each interaction; it would fail with a bare TypeError
-    for i, item in enumerate(data["interactions"], 1):
-        for part, keys in (
-            ("request", {"method", "uri", "body", "headers"}),
-            ("response", {"status", "body"}),
-        ):
-            value = item.get(part) if isinstance(item, dict) else None
-            if not isinstance(value, dict) or not keys <= value.keys():
-                raise CassetteError(
-                    f"{path}: corrupt cassette, interaction {i} has no whole {part}"
-                )
-
-
-def _first_line(err: BaseException) -> str:
-    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 
 
 # --- extraction -------------------------------------------------------------
@@ -720,11 +567,6 @@ def load_many(paths: Sequence[Path]) -> list[Document]:
     for p in paths:
         docs.extend(load_documents(p))
     return docs
-
-
-def nothing() -> Any:
-    """A context manager that does nothing (for symmetry in callers)."""
-    return nullcontext()
 
 
 __all__ = [

@@ -229,6 +229,8 @@ def _what(claim: Claim) -> str:
         return f"{fig} {measure} among {_clean(r.force)}" if fig else _clean(r.force)
     else:
         return fig or f"a visit by {_clean(r.visitor)}"
+    if fig and claim.figure is not None and claim.figure.qualifier == "vague":
+        return f"{fig} of {what}"  # "thousands of North Korean troops"
     return f"{fig} {what}" if fig else what
 
 
@@ -238,9 +240,10 @@ def _sentence(claim: Claim) -> str:
     verb = _VERBS[r.kind][r.status]
     fig = _figure(claim.figure)
     if isinstance(r, Deployment):
-        where = _clean(r.destination) or _clean(r.receiver) or "an unnamed country"
+        where = _clean(r.destination) or _clean(r.receiver)
+        to = f" to {where}" if where else ""  # the source does not say where: neither do we
         who = _clean(r.sender) or "An unnamed country"
-        return f"{who} {verb} {_what(claim)} to {where}{_purpose(r.purpose)}{_date(r.date_text)}"
+        return f"{who} {verb} {_what(claim)}{to}{_purpose(r.purpose)}{_date(r.date_text)}"
     if isinstance(r, EquipmentTransfer):
         who = _clean(r.supplier) or "An unnamed country"
         to = f" to {_clean(r.recipient)}" if r.recipient else ""

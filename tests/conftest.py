@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from llmbrief.pipeline import VCR_FILTER_HEADERS, _json_body_matcher
+from llmbrief.cassettes import VCR_FILTER_HEADERS, _json_body_matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "cassettes"

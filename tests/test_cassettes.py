@@ -1,0 +1,210 @@
+"""The whole pipeline on recorded LLM traffic: prompt → HTTP → instructor → verifier → brief.
+
+Every cassette here is a recording of the embedded Gemma model made by
+``make record`` (``llmbrief/recording.py``); none is written by hand. A
+changed prompt, article or schema changes the request body, which is a miss,
+never a silent replay of the old answer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from llmbrief.cassettes import make_vcr
+from llmbrief.config import LOCAL_MODEL_NAME, resolve_settings
+from llmbrief.errors import CassetteError
+from llmbrief.pipeline import extract_paths, render_documents
+from llmbrief.prompts import get_prompt
+
+ROOT = Path(__file__).resolve().parent.parent
+CASSETTES = ROOT / "cassettes"
+SEED_FILES = sorted((ROOT / "seeds").glob("*.txt"))
+SNAPSHOT = ROOT / "tests" / "snapshots" / "brief_replay.md"
+FIXED = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "llmbrief", *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+# --- one extraction per seed, replayed by pytest-recording ------------------------
+
+
+@pytest.mark.parametrize("seed", SEED_FILES, ids=lambda p: p.name[:3])
+def test_each_seed_replays_to_verified_records_with_provenance(
+    seed: Path, in_repo: Path, request: pytest.FixtureRequest
+) -> None:
+    cassette = CASSETTES / f"extract_{seed.name[:3]}.yaml"
+    v = make_vcr("none")
+    with v.use_cassette(str(cassette)) as cas:
+        result = extract_paths(
+            [seed.relative_to(ROOT)], resolve_settings({"no_cache": True}), replay_only=True
+        )
+        assert cas.all_played, "stale cassette: some recorded interactions were never asked"
+    assert not result.failed, result.failed
+    (doc,) = result.documents
+    assert doc.source.path == f"seeds/{seed.name}"
+    assert doc.records, "every seed has at least one record"
+    assert all(r.verification and r.verification.verified for r in doc.records)
+    prov = doc.provenance
+    assert prov is not None
+    latest = get_prompt("extract")
+    assert (prov.prompt, prov.prompt_version, prov.prompt_sha256) == (
+        "extract",
+        latest.version,
+        latest.sha256,
+    )
+    assert prov.model == LOCAL_MODEL_NAME
+    assert prov.backend == "local"
+    assert prov.usage is not None and prov.usage.calls == len(cas.data)
+
+
+def test_pytest_recording_config_matches_on_json_body(vcr_config: dict[str, object]) -> None:
+    assert "json_body" in vcr_config["match_on"]  # type: ignore[operator]
+    assert "record_mode" not in vcr_config  # it would override --record-mode
+    assert "authorization" in vcr_config["filter_headers"]  # type: ignore[operator]
+
+
+# --- the end-to-end brief ---------------------------------------------------------
+
+
+def test_brief_from_cassette_equals_the_reviewed_snapshot(in_repo: Path) -> None:
+    with make_vcr("none").use_cassette(str(CASSETTES / "seeds.yaml")) as cas:
+        result = extract_paths(["seeds"], resolve_settings({"no_cache": True}), replay_only=True)
+        assert cas.all_played
+    assert not result.failed
+    md, checked = render_documents(result.documents, generated_at=FIXED)
+    assert checked.records == checked.verified
+    assert md == SNAPSHOT.read_text(encoding="utf-8"), (
+        "the brief changed; if the change is intended, review it and update "
+        "tests/snapshots/brief_replay.md"
+    )
+
+
+def test_cli_brief_replay_writes_a_brief_that_passes_check(tmp_path: Path) -> None:
+    out = tmp_path / "brief.md"
+    records = tmp_path / "records.json"
+    r = run_cli(
+        "brief", "seeds", "--replay", "cassettes/seeds.yaml", "-o", str(out), "--json", str(records)
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    docs = json.loads(records.read_text())
+    assert len(docs) == len(SEED_FILES)
+    c = run_cli("check", str(out))
+    assert c.returncode == 0, c.stdout + c.stderr
+    # a second identical run is answered from the cache: no LLM call at all
+    again = run_cli("brief", "seeds", "--replay", "cassettes/seeds.yaml", "-o", str(out))
+    assert again.returncode == 0, again.stderr
+    assert "Usage: 0 calls" in again.stderr
+
+
+# --- a real re-ask ----------------------------------------------------------------
+
+
+def test_reask_cassette_sends_the_verifiers_reasons_back(in_repo: Path) -> None:
+    """extract@v1 lets the model choose the figure text; Gemma drops "up to"."""
+    data = yaml.safe_load((CASSETTES / "reask.yaml").read_text())
+    bodies = [json.loads(i["request"]["body"]) for i in data["interactions"]]
+    reasks = [b for b in bodies if len(b["messages"]) > 1]
+    assert reasks, "the recording holds at least one re-ask"
+    last = reasks[0]["messages"][-1]
+    assert last["role"] == "user"
+    assert "drops the hedge" in last["content"]
+    result = extract_paths(
+        ["seeds/004_49bd2bcecccfd8d8.txt"],
+        resolve_settings({"no_cache": True, "prompt": "extract@v1"}),
+        replay=CASSETTES / "reask.yaml",
+    )
+    (doc,) = result.documents
+    assert result.usage["reasks"] >= 1
+    statuses = {
+        p.status for r in doc.records if r.verification is not None for p in r.verification.problems
+    }
+    unverified = [r for r in doc.records if r.verification and not r.verification.verified]
+    # what the model still got wrong after the last re-ask is kept, unverified, with reasons
+    if unverified:
+        assert "qualifier_mismatch" in statuses
+    assert any(r.verification and r.verification.verified for r in doc.records)
+
+
+# --- sensitivity: a changed input or prompt is a miss, with a readable message -----
+
+
+def test_changed_seed_word_is_a_cassette_miss_naming_the_change(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    f = seeds / "004_49bd2bcecccfd8d8.txt"
+    f.write_text(f.read_text().replace("planning to send", "preparing to send"))
+    shutil.copytree(CASSETTES, tmp_path / "cassettes")
+    r = run_cli(
+        "extract", "seeds", "--replay", "cassettes/seeds.yaml", "-o", "out.json", cwd=tmp_path
+    )
+    assert r.returncode == 4, r.stderr  # the other four seeds still replay
+    assert "Traceback" not in r.stderr
+    line = next(x for x in r.stderr.splitlines() if "004_" in x)
+    assert "request changed since the cassette was recorded" in line
+    assert "preparing" in line  # what changed
+    assert "make record" in line
+    assert len(json.loads((tmp_path / "out.json").read_text())) == 4
+
+
+def test_changed_prompt_is_a_cassette_miss(in_repo: Path) -> None:
+    result = extract_paths(
+        ["seeds/004_49bd2bcecccfd8d8.txt"],
+        resolve_settings({"no_cache": True, "prompt": "extract@v1"}),
+        replay=CASSETTES / "seeds.yaml",
+    )
+    assert result.failed
+    assert "request changed" in (result.failed[0].error or "")
+
+
+def test_missing_and_corrupt_cassettes_are_clear_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("interactions: [unclosed\n")
+    with pytest.raises(CassetteError, match="corrupt cassette"):
+        extract_paths(["seeds"], resolve_settings({}), replay=bad)
+    with pytest.raises(CassetteError, match="no such cassette"):
+        extract_paths(["seeds"], resolve_settings({}), replay=tmp_path / "none.yaml")
+
+
+# --- safety ------------------------------------------------------------------------
+
+_SECRET = re.compile(
+    r"(?i)(authorization:|bearer\s+[a-z0-9]|api-key:|sk-[a-z0-9]{8}|openai-organization)"
+)
+
+
+@pytest.mark.parametrize("cassette", sorted(CASSETTES.glob("*.yaml")), ids=lambda p: p.name)
+def test_no_cassette_holds_a_key_or_auth_header(cassette: Path) -> None:
+    text = cassette.read_text(encoding="utf-8")
+    assert not _SECRET.search(text)
+    data = yaml.safe_load(text)
+    for i in data["interactions"]:
+        headers = {k.lower() for k in i["request"].get("headers", {})}
+        assert not headers & {"authorization", "api-key", "x-api-key", "cookie"}
+
+
+def test_cassettes_are_recordings_of_the_embedded_model() -> None:
+    names = {p.name for p in CASSETTES.glob("*.yaml")}
+    assert {"seeds.yaml", "reask.yaml"} <= names
+    assert {f"extract_{p.name[:3]}.yaml" for p in SEED_FILES} <= names
+    for p in CASSETTES.glob("*.yaml"):
+        for i in yaml.safe_load(p.read_text())["interactions"]:
+            assert i["request"]["uri"].startswith("http://llmbrief.local/v1/")
+            body = json.loads(i["request"]["body"])
+            assert body["model"] == LOCAL_MODEL_NAME
+            answer = json.loads(i["response"]["body"]["string"])
+            assert answer["choices"][0]["message"]["content"]
+            assert answer["usage"]["completion_tokens"] > 0
