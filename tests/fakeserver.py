@@ -366,6 +366,9 @@ class FakeOpenAI:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # headers and body go out in two writes; with Nagle's algorithm on, the
+            # body would wait for the client's delayed ACK (~40 ms on Linux)
+            disable_nagle_algorithm = True
             protocol_version = "HTTP/1.1"
 
             def log_message(self, format: str, *args: Any) -> None:
