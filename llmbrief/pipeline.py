@@ -29,7 +29,14 @@ from llmbrief.documents import (
     sha256_text,
     write_text_atomic,
 )
-from llmbrief.errors import AuthError, InputError, LLMBriefError, LLMError
+from llmbrief.errors import (
+    AuthError,
+    ConfigError,
+    InputError,
+    LLMBriefError,
+    LLMError,
+    NotAvailableError,
+)
 from llmbrief.models import Document, PromptRef, Provenance, Record, Source, Usage
 
 ProgressFn = Callable[[str, int, int], None]
@@ -428,6 +435,8 @@ def extract_paths(
             slot.document = extractor.extract(a, text, slot.path)
         except _Cancelled:
             pass  # reported as not done
+        except (NotAvailableError, ConfigError):
+            raise  # no model, or settings that fail every article alike: one error for the run
         except AuthError as err:
             # every other article would be refused too: stop before more doomed calls
             extractor.cancel.set()
