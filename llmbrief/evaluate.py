@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, get_args
@@ -36,6 +35,7 @@ from llmbrief.models import (
     Qualifier,
     RecordKind,
 )
+from llmbrief.normalize import fold
 
 KINDS: tuple[str, ...] = get_args(RecordKind)
 
@@ -207,16 +207,13 @@ def load_gold(path: Path | str) -> Gold:
 # ---------------------------------------------------------------------------
 # Normalization and name matching
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
-_SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+")
 _ARTICLES = frozenset({"the", "a", "an"})
 
 
 def normalize(text: str) -> str:
-    """Compare-form of a text: NFC, quotes and dashes unified, whitespace collapsed, casefolded."""
-    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
-    return _SPACE.sub(" ", text).strip().casefold()
+    """Compare-form of a text: the verifier's normalization, lowercased, trimmed."""
+    return fold(text).strip()
 
 
 def _words(text: str) -> list[str]:
