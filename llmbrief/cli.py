@@ -279,7 +279,7 @@ def _summary(result: Any, output: Path | None) -> None:
     u = result.usage
     if u:
         err(
-            f"Usage: {u['calls']} calls, {u['reasks']} re-asks, "
+            f"Usage: {u['calls']} calls, {u['reasks']} re-asks, {u.get('cached', 0)} from cache, "
             f"{u['prompt_tokens']}+{u['completion_tokens']} tokens, {u['seconds']:.1f} s"
         )
     if output is not None and result.documents:

@@ -177,6 +177,9 @@ class ArticleExtractor:
         self.visit_prompt = get_prompt(str(self.number_prompt.meta.get("visit_prompt", "visit@v1")))
         self.model = model_for(settings)
         self.mode = mode_for(settings)
+        #: answers taken from the cache in this run (all articles)
+        self.cached = 0
+        self._cached_lock = threading.Lock()
         #: set when the run is interrupted: workers stop before their next paid call
         self.cancel = threading.Event()
 
@@ -214,6 +217,8 @@ class ArticleExtractor:
             hit = self.store.get(key)
             if hit is not None:
                 counts["cached"] += 1
+                with self._cached_lock:
+                    self.cached += 1
                 answer: dict[str, Any] | None = hit.get("answer")
                 return answer
         if self.cancel.is_set():
@@ -415,10 +420,8 @@ def extract_paths(
     store = Store(settings.db_path)
     lazy = _LazyBackend(settings, store, replay=replay is not None or replay_only)
     extractor = ArticleExtractor(settings, store, lazy)
-    slots: dict[int, ArticleResult] = {}
     order = [ArticleResult(path=display_path(a)) for a in articles]
     result.results.extend(order)
-    totals = {"cached": 0}
     lock = threading.Lock()
 
     def write() -> None:
@@ -487,28 +490,28 @@ def extract_paths(
         for slot in order:
             if slot.document is None and slot.error is None:
                 slot.error = "not done (interrupted)"
-        _finish_usage(result, lazy, totals, settings)
+        _finish_usage(result, lazy, extractor, settings)
         write()
         raise KeyboardInterrupt(result) from None
     finally:
         store.close()
-    del slots
     if extractor.cancel.is_set():
         for slot in order:
             if slot.document is None and slot.error is None:
                 slot.error = "not done (stopped after the authentication error)"
                 slot.exception = AuthError(slot.error)
-    _finish_usage(result, lazy, totals, settings)
+    _finish_usage(result, lazy, extractor, settings)
     if output is not None:
         write()
     return result
 
 
 def _finish_usage(
-    result: ExtractResult, lazy: _LazyBackend, totals: dict[str, int], settings: Settings
+    result: ExtractResult, lazy: _LazyBackend, extractor: ArticleExtractor, settings: Settings
 ) -> None:
     backend = lazy.opened
     usage = backend.usage.snapshot() if backend is not None else Usage().model_dump()
+    usage["cached"] = extractor.cached
     result.usage = usage
     prov = _provenance(settings, usage)
     for r in result.results:

@@ -107,7 +107,7 @@ def test_cli_brief_replay_writes_a_brief_that_passes_check(tmp_path: Path) -> No
     # a second identical run is answered from the cache: no LLM call at all
     again = run_cli("brief", "seeds", "--replay", "cassettes/seeds.yaml", "-o", str(out))
     assert again.returncode == 0, again.stderr
-    assert "Usage: 0 calls" in again.stderr
+    assert "Usage: 0 calls, 0 re-asks, 25 from cache" in again.stderr
 
 
 # --- a real re-ask ----------------------------------------------------------------
