@@ -166,8 +166,8 @@ COUNTRIES: dict[str, str] = {
 _COUNTRY_ALT = "|".join(re.escape(k) for k in sorted(COUNTRIES, key=len, reverse=True))
 _COUNTRY_RE = re.compile(r"(?<![\w.])(" + _COUNTRY_ALT + r")(?![\w])(?:['’]s)?", re.IGNORECASE)
 _PLACE_RE = re.compile(
-    r"\b((?:[A-Z][\w-]+\s)*?[A-Z][\w-]+\s(?:Oblast|[Rr]egion|Special Economic Zone|Republic"
-    r" of [A-Z]\w+))"
+    r"\b((?!(?:The|A|An|This|That|Its|Their)\s)(?:[A-Z][\w-]+\s)*?[A-Z][\w-]+\s"
+    r"(?:Oblast|[Rr]egion|Special Economic Zone|Republic of [A-Z]\w+))"
 )
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -233,9 +233,45 @@ def claimant_in(text: str) -> str | None:
     return None
 
 
+#: Places whose country is not in dispute, for sentences that name only the place
+#: ("sent to the Kursk region"). Contested places (Donetsk, Crimea) are left out on purpose.
+PLACE_COUNTRIES: dict[str, str] = {
+    "kursk": "Russia",
+    "belgorod": "Russia",
+    "bryansk": "Russia",
+    "tatarstan": "Russia",
+    "alabuga": "Russia",
+    "vladivostok": "Russia",
+    "rason": "North Korea",
+}
+_PLACE_COUNTRY_RE = re.compile(r"\b(" + "|".join(PLACE_COUNTRIES) + r")\b", re.IGNORECASE)
+
+
+def country_of_place(text: str) -> str | None:
+    """The country of the first undisputed place a text names ("Kursk region" -> Russia)."""
+    m = _PLACE_COUNTRY_RE.search(text)
+    return PLACE_COUNTRIES[m.group(1).lower()] if m else None
+
+
 def place_in(text: str) -> str | None:
     """A named place in the sentence ('Kursk Oblast', 'Alabuga Special Economic Zone')."""
     m = _PLACE_RE.search(text)
+    return m.group(1) if m else None
+
+
+_DESTINATION_RE = re.compile(
+    r"\b(?:to|into|at|in)\s+(?:the\s+)?(?:[A-Z][\w]*['’]s\s+)?" + _PLACE_RE.pattern[2:],
+    # (_PLACE_RE without its leading \b: the preposition's space already bounds it)
+)
+
+
+def destination_in(text: str) -> str | None:
+    """Where people are sent: a named place right after 'to', 'into', 'at' or 'in'.
+
+    "…to Russia's Kursk Oblast" gives Kursk Oblast; "…the reconstruction of the
+    Kursk region" gives nothing: the region is a purpose there, not a destination.
+    """
+    m = _DESTINATION_RE.search(text)
     return m.group(1) if m else None
 
 
@@ -532,6 +568,8 @@ def _sender_receiver(
     after = [c for pos, c in tos if pos >= at and c not in own]
     before_to = [c for pos, c in tos if pos < at and c not in own]
     receiver = after[0] if after else (before_to[-1] if before_to else None)
+    if receiver is None:
+        receiver = country_of_place(sentence[at:]) or country_of_place(sentence)
     if own and own[0] != receiver:
         return own[0], receiver
     before = [COUNTRIES[m.group(1).lower()] for m in _COUNTRY_RE.finditer(sentence[:at])]
@@ -583,7 +621,7 @@ def build_record(
             **common,
             sender=sender,
             receiver=receiver,
-            destination=place_in(s),
+            destination=destination_in(s[at:]) or destination_in(s),
             personnel=_classify(unit or s, _PERSONNEL, "other"),
             personnel_text=unit,
             count=fig,
@@ -601,7 +639,7 @@ def build_record(
     if meaning in ("killed", "wounded", "captured", "casualties"):
         field_name = "total" if meaning == "casualties" else meaning
         force = _force(s, unit)
-        return Casualties(**common, force=force, location=place_in(s), **{field_name: fig})
+        return Casualties(**common, force=force, location=destination_in(s), **{field_name: fig})
     return None
 
 

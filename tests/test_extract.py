@@ -303,3 +303,47 @@ def test_visits_in_one_article_merge_into_one_record() -> None:
     assert isinstance(merged[0], DiplomaticVisit)
     assert len(merged[0].evidence) == 2
     assert merged[0].host_country == "North Korea"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "dispatch 1,000 sappers and 5,000 military engineers to Russia’s Kursk Oblast.",
+            "Kursk Oblast",
+        ),
+        (
+            "send up to 25,000 workers to Russia, with the remaining to help in the reconstruction of the Kursk region",
+            None,
+        ),
+        (
+            "1,000 North Korean workers would be sent to the Kursk region, along with",
+            "Kursk region",
+        ),
+        (
+            "are set to join the party at the Alabuga Special Economic Zone in Tatarstan, Russia.",
+            "Alabuga Special Economic Zone",
+        ),
+        ("The region has seen significant damage", None),
+    ],
+)
+def test_destination_is_where_people_go_not_any_place_named(
+    text: str, expected: str | None
+) -> None:
+    from llmbrief.extract import destination_in
+
+    assert destination_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sent to the Kursk region", "Russia"),
+        ("at the Alabuga Special Economic Zone", "Russia"),
+        ("in the occupied Donetsk region", None),  # contested: not guessed
+    ],
+)
+def test_country_of_an_undisputed_place(text: str, expected: str | None) -> None:
+    from llmbrief.extract import country_of_place
+
+    assert country_of_place(text) == expected
