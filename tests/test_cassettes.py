@@ -51,8 +51,9 @@ def test_each_seed_replays_to_verified_records_with_provenance(
         result = extract_paths(
             [seed.relative_to(ROOT)], resolve_settings({"no_cache": True}), replay_only=True
         )
+        # a changed request shows first, as the cassette miss it is (with what changed)
+        assert not result.failed, [f.error for f in result.failed]
         assert cas.all_played, "stale cassette: some recorded interactions were never asked"
-    assert not result.failed, result.failed
     (doc,) = result.documents
     assert doc.source.path == f"seeds/{seed.name}"
     assert doc.records, "every seed has at least one record"
@@ -82,8 +83,8 @@ def test_pytest_recording_config_matches_on_json_body(vcr_config: dict[str, obje
 def test_brief_from_cassette_equals_the_reviewed_snapshot(in_repo: Path) -> None:
     with make_vcr("none").use_cassette(str(CASSETTES / "seeds.yaml")) as cas:
         result = extract_paths(["seeds"], resolve_settings({"no_cache": True}), replay_only=True)
+        assert not result.failed, [f.error for f in result.failed]
         assert cas.all_played
-    assert not result.failed
     md, checked = render_documents(result.documents, generated_at=FIXED)
     assert checked.records == checked.verified
     assert md == SNAPSHOT.read_text(encoding="utf-8"), (
