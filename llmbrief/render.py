@@ -663,10 +663,11 @@ def render_brief(
         out += [_discrepancy(d, notes) for d in consolidation.discrepancies]
         out.append("")
 
-    # Sources come last: renderers gather footnotes at the end of the page anyway,
-    # so the heading then sits right above them.
-    out += _about(stats, consolidation, docs, generated_at)
+    # brief.md's order: Sources, then About this brief. (Renderers that gather
+    # footnotes at the end of the page show them below About; the Markdown itself,
+    # which is what gets pasted into a newsletter, keeps the spec's order.)
     definitions = notes.definitions()
     if definitions:
-        out += ["", "## Sources", "", *definitions]
+        out += ["## Sources", "", *definitions, ""]
+    out += _about(stats, consolidation, docs, generated_at)
     return "\n".join(out) + "\n"

@@ -272,8 +272,8 @@ def test_brief_is_well_formed_markdown(brief: str) -> None:
         "Casualties",
         "Diplomatic visits",
         "Discrepancies",
+        "Sources",  # brief.md's order: Sources, then About this brief
         "About this brief",
-        "Sources",
     ]
     assert sum(1 for t in tokens if t.type == "table_open") == 4
     assert sum(1 for t in tokens if t.type == "footnote_open") == 20
