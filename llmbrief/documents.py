@@ -189,21 +189,34 @@ def parse_documents(text: str, name: str) -> list[Document]:
     return docs
 
 
-def load_documents(path: Path | str) -> list[Document]:
-    """Read a records file (``-`` is not accepted here; see the CLI)."""
-    p = Path(path)
+def read_utf8(path: Path | str, *, missing: str, folder: str, not_utf8: str) -> str:
+    """Read a UTF-8 data file (a BOM is allowed), or raise one :class:`InputError` line.
+
+    The three messages say, for this kind of file, what was missing or wrong;
+    each is prefixed with the path.
+    """
     try:
-        data = p.read_bytes()
+        data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(f"{path}: {missing}") from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, expected a records file") from None
+        raise InputError(f"{path}: {folder}") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror})") from None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text, expected JSON records") from None
+        raise InputError(f"{path}: {not_utf8}") from None
+
+
+def load_documents(path: Path | str) -> list[Document]:
+    """Read a records file (``-`` is not accepted here; see the CLI)."""
+    text = read_utf8(
+        path,
+        missing="no such file",
+        folder="is a folder, expected a records file",
+        not_utf8="not UTF-8 text, expected JSON records",
+    )
     return parse_documents(text, str(path))
 
 

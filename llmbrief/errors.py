@@ -7,6 +7,22 @@ as one line; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 
+def cause_chain(err: BaseException) -> list[BaseException]:
+    """``err`` and what caused it, outermost first (``__cause__``, else ``__context__``).
+
+    openai and instructor wrap the root cause of a failure, often twice, so the
+    interesting exception is rarely the one caught.
+    """
+    chain: list[BaseException] = []
+    seen: set[int] = set()
+    e: BaseException | None = err
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        chain.append(e)
+        e = e.__cause__ or e.__context__
+    return chain
+
+
 class LLMBriefError(Exception):
     """Base of every error a user can act on. ``str(err)`` is the one-line message."""
 

@@ -25,6 +25,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from llmbrief.documents import read_utf8
 from llmbrief.errors import InputError
 from llmbrief.models import (
     FIGURE_FIELDS,
@@ -188,19 +189,12 @@ def parse_gold(text: str, name: str = "gold") -> Gold:
 
 def load_gold(path: Path | str) -> Gold:
     """Read and validate a gold file. Raises :class:`InputError` with one clear line."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such gold file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, expected a gold file (JSON)") from None
-    except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: bad gold file: not UTF-8 text") from None
+    text = read_utf8(
+        path,
+        missing="no such gold file",
+        folder="is a folder, expected a gold file (JSON)",
+        not_utf8="bad gold file: not UTF-8 text",
+    )
     return parse_gold(text, str(path))
 
 

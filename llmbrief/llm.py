@@ -28,7 +28,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel
 
 from llmbrief.config import LOCAL_BASE_URL, Settings, mode_for, model_for
-from llmbrief.errors import AuthError, CassetteError, ConfigError, LLMError, NotAvailableError
+from llmbrief.errors import (
+    AuthError,
+    CassetteError,
+    ConfigError,
+    LLMError,
+    NotAvailableError,
+    cause_chain,
+)
 
 if TYPE_CHECKING:
     import httpx2
@@ -476,13 +483,7 @@ def _explain(err: BaseException, settings: Settings) -> LLMError | CassetteError
     """
     import openai
 
-    chain: list[BaseException] = []
-    seen: set[int] = set()
-    e: BaseException | None = err
-    while e is not None and id(e) not in seen:
-        seen.add(id(e))
-        chain.append(e)
-        e = e.__cause__ or e.__context__
+    chain = cause_chain(err)
     for e in chain:
         if isinstance(e, CassetteError):
             return e

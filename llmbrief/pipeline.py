@@ -36,6 +36,7 @@ from llmbrief.errors import (
     LLMBriefError,
     LLMError,
     NotAvailableError,
+    cause_chain,
 )
 from llmbrief.models import Document, PromptRef, Provenance, Record, Source, Usage
 
@@ -366,10 +367,7 @@ def _title(text: str) -> str | None:
 def _is_validation_failure(err: BaseException) -> bool:
     from pydantic import ValidationError
 
-    seen: set[int] = set()
-    e: BaseException | None = err
-    while e is not None and id(e) not in seen:
-        seen.add(id(e))
+    for e in cause_chain(err):
         if isinstance(e, ValidationError | json.JSONDecodeError):
             return True
         if type(e).__name__ == "InstructorRetryException":
@@ -378,7 +376,6 @@ def _is_validation_failure(err: BaseException) -> bool:
                 isinstance(getattr(a, "exception", None), ValidationError) for a in failed
             ):
                 return True
-        e = e.__cause__ or e.__context__
     return False
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from llmbrief.cassettes import VCR_FILTER_HEADERS, _json_body_matcher
+from llmbrief.errors import cause_chain
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "cassettes"
@@ -78,14 +79,10 @@ def pytest_recording_configure(config: Any, vcr: Any) -> None:
 
 
 def _cassette_miss(excinfo: Any) -> BaseException | None:
-    seen: set[int] = set()
-    e: BaseException | None = excinfo.value if excinfo else None
-    while e is not None and id(e) not in seen:
-        seen.add(id(e))
-        if type(e).__name__ in ("CannotOverwriteExistingCassetteException", "CassetteError"):
-            return e
-        e = e.__cause__ or e.__context__
-    return None
+    if not excinfo:
+        return None
+    names = ("CannotOverwriteExistingCassetteException", "CassetteError")
+    return next((e for e in cause_chain(excinfo.value) if type(e).__name__ in names), None)
 
 
 @pytest.hookimpl(hookwrapper=True)
