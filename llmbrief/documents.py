@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -242,12 +242,3 @@ def write_text_atomic(path: Path | str, text: str) -> None:
     except BaseException:  # Ctrl-C mid-write: the old file stays whole, no temp file left
         tmp.unlink(missing_ok=True)
         raise
-
-
-def iter_sources(docs: Iterable[Document]) -> Iterator[str]:
-    """The distinct source paths named by documents, in order."""
-    seen: set[str] = set()
-    for d in docs:
-        if d.source.path not in seen:
-            seen.add(d.source.path)
-            yield d.source.path

@@ -18,7 +18,7 @@ A strong hosted model runs through exactly the same questions.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -210,15 +210,6 @@ def countries_in(text: str) -> list[str]:
         if c not in out:
             out.append(c)
     return out
-
-
-def countries_by_mentions(text: str) -> list[str]:
-    """Countries named in a text, the most named first (ties: first named first)."""
-    counts: dict[str, int] = {}
-    for m in _COUNTRY_RE.finditer(text):
-        c = COUNTRIES[m.group(1).lower()]
-        counts[c] = counts.get(c, 0) + 1
-    return sorted(counts, key=lambda c: -counts[c])
 
 
 def claimant_in(text: str) -> str | None:
@@ -821,6 +812,3 @@ def merge_visits(records: list[Record]) -> list[Record]:
         by_key[key] = merged
         out[out.index(prev)] = merged
     return out
-
-
-AskFn = Callable[[Question], Any]

