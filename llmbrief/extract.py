@@ -777,7 +777,10 @@ class Question:
 
 
 def plan_questions(text: str) -> tuple[list[Question], list[str]]:
-    """Every question an article needs, and the countries it names (deterministic)."""
+    """Every question an article needs, and the countries it names (deterministic).
+
+    Numbers come before visits: a visit's count ("thrice") is known when it is built.
+    """
     sentences = split_sentences(text)
     questions = [Question("number", m.sentence, mention=m) for m in find_mentions(text, sentences)]
     for s, cands in visit_sentences(sentences):

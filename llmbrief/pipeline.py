@@ -335,16 +335,11 @@ class ArticleExtractor:
                 answer = self._ask(self.visit_prompt, content, vmodel, kept_v, key, counts, display)
                 if answer is None or answer["visit"] != "yes":
                     continue
-                records.append(build_visit(q.sentence, answer["visitor"], answer["status"]))
-        # visit counts ("thrice") join the visit told in the same sentence
-        final: list[Record] = []
-        for r in records:
-            if r.kind == "diplomatic_visit" and r.count is None:
-                start = _sentence_start(text, r.evidence[0].quote)
-                if start in visit_counts:
-                    r = r.model_copy(update={"count": visit_counts[start]})
-            final.append(r)
-        final = [verify_record(r, text) for r in merge_visits(final)]
+                # plan_questions asks about numbers first, so a count ("thrice")
+                # told in this sentence is already known
+                count = visit_counts.get(q.sentence.start)
+                records.append(build_visit(q.sentence, answer["visitor"], answer["status"], count))
+        final = [verify_record(r, text) for r in merge_visits(records)]
         return Document(
             source=Source(path=display, sha256=article_sha, title=_title(text)),
             records=final,
@@ -353,10 +348,6 @@ class ArticleExtractor:
 
 class _Cancelled(Exception):
     """The run was interrupted: this article stops before its next call to the model."""
-
-
-def _sentence_start(text: str, quote: str) -> int:
-    return text.find(quote)
 
 
 def _title(text: str) -> str | None:
