@@ -3,7 +3,9 @@
 The gold format is documented in ``gold/README.md``. Only *verified* records
 score: an unverified record never reaches a brief, so it is counted and
 reported, never matched. Everything here is pure except :func:`load_gold`,
-which reads one file.
+which reads one file. A gold file in the dev-set format (an object with
+``articles``) is read and scored by :mod:`llmbrief.devgold`; :func:`load_gold`,
+:func:`evaluate` and :func:`format_report` take either format.
 
 A predicted figure is ``(file, kind, field, figure)``. It matches a gold
 figure of the same file and kind when its normalized text equals the gold
@@ -20,8 +22,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args, overload
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -37,6 +41,9 @@ from llmbrief.models import (
     RecordKind,
 )
 from llmbrief.normalize import fold
+
+if TYPE_CHECKING:
+    from llmbrief.devgold import DevGold, DevReport
 
 KINDS: tuple[str, ...] = get_args(RecordKind)
 
@@ -169,7 +176,17 @@ def _error_line(name: str, err: ValidationError) -> InputError:
 
 
 def parse_gold(text: str, name: str = "gold") -> Gold:
-    """Parse the JSON of a gold file. Raises :class:`InputError` with one line."""
+    """Parse the JSON of a gold file (seeds format). Raises :class:`InputError` with one line."""
+    gold = parse_any_gold(text, name)
+    if not isinstance(gold, Gold):
+        raise InputError(f"{name}: bad gold file: expected the seeds format, got the dev-set one")
+    return gold
+
+
+def parse_any_gold(text: str, name: str = "gold") -> Gold | DevGold:
+    """Parse a gold file of either format. Raises :class:`InputError` with one line."""
+    from llmbrief.devgold import is_devset, parse_devgold
+
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as err:
@@ -181,13 +198,15 @@ def parse_gold(text: str, name: str = "gold") -> Gold:
         raise InputError(
             f"{name}: bad gold file: expected a JSON object, got {type(data).__name__}"
         )
+    if is_devset(data):
+        return parse_devgold(data, name, _error_line)
     try:
         return Gold.model_validate(data)
     except ValidationError as err:
         raise _error_line(name, err) from None
 
 
-def load_gold(path: Path | str) -> Gold:
+def load_gold(path: Path | str) -> Gold | DevGold:
     """Read and validate a gold file. Raises :class:`InputError` with one clear line."""
     text = read_utf8(
         path,
@@ -195,7 +214,7 @@ def load_gold(path: Path | str) -> Gold:
         folder="is a folder, expected a gold file (JSON)",
         not_utf8="bad gold file: not UTF-8 text",
     )
-    return parse_gold(text, str(path))
+    return parse_any_gold(text, str(path))
 
 
 # ---------------------------------------------------------------------------
@@ -459,29 +478,28 @@ def _classify(
     return matches, duplicates, spurious, misses, vague_ignored
 
 
-def evaluate(
-    documents: Sequence[Document], gold: Gold, *, include_vague: bool = True
-) -> EvalReport:
-    """Score the verified records of ``documents`` against ``gold``.
+@dataclass
+class _Collected:
+    """The verified predictions of the documents that name a gold file, and the counts."""
 
-    Only documents whose ``source.path`` names a gold file are scored (exactly,
-    or by a unique path suffix, so ``/abs/seeds/x.txt`` finds ``seeds/x.txt``);
-    gold files without any document are listed and left out of the scores.
-    With ``include_vague=False``, vague gold figures, the predictions matched
-    to them and unmatched predictions whose qualifier is ``vague`` are left out.
-    """
-    predicted: list[PredictedFigure] = []
-    visits: list[VisitRef] = []
-    present: set[str] = set()
-    unscored: list[str] = []
-    records = unverified_records = unverified_figures = 0
+    predicted: list[PredictedFigure] = dc_field(default_factory=list)
+    visits: list[VisitRef] = dc_field(default_factory=list)
+    present: set[str] = dc_field(default_factory=set)
+    unscored: list[str] = dc_field(default_factory=list)
+    records: int = 0
+    unverified_records: int = 0
+    unverified_figures: int = 0
+
+
+def _collect(documents: Sequence[Document], gold: Gold) -> _Collected:
+    got = _Collected()
     for doc in documents:
         file = _same_file(doc.source.path, gold.files)
         if file is None:
-            if doc.source.path not in unscored:
-                unscored.append(doc.source.path)
+            if doc.source.path not in got.unscored:
+                got.unscored.append(doc.source.path)
             continue
-        present.add(file)
+        got.present.add(file)
         for record in doc.records:
             figures = [
                 (name, fig)
@@ -489,24 +507,60 @@ def evaluate(
                 if isinstance(fig := getattr(record, name), Figure)
             ]
             if record.verification is None or not record.verification.verified:
-                unverified_records += 1
-                unverified_figures += len(figures)
+                got.unverified_records += 1
+                got.unverified_figures += len(figures)
                 continue
-            records += 1
-            for name, fig in figures:
-                predicted.append(
-                    PredictedFigure(
-                        file=file,
-                        kind=record.kind,
-                        field=name,
-                        text=fig.text,
-                        value=fig.value,
-                        qualifier=fig.qualifier,
-                    )
+            got.records += 1
+            got.predicted += [
+                PredictedFigure(
+                    file=file,
+                    kind=record.kind,
+                    field=name,
+                    text=fig.text,
+                    value=fig.value,
+                    qualifier=fig.qualifier,
                 )
+                for name, fig in figures
+            ]
             if isinstance(record, DiplomaticVisit):
-                visits.append(VisitRef(file=file, visitor=record.visitor))
+                got.visits.append(VisitRef(file=file, visitor=record.visitor))
+    return got
 
+
+@overload
+def evaluate(
+    documents: Sequence[Document], gold: Gold, *, include_vague: bool = True
+) -> EvalReport: ...
+@overload
+def evaluate(
+    documents: Sequence[Document], gold: DevGold, *, include_vague: bool = True
+) -> DevReport: ...
+def evaluate(
+    documents: Sequence[Document], gold: Gold | DevGold, *, include_vague: bool = True
+) -> EvalReport | DevReport:
+    """Score the verified records of ``documents`` against a gold of either format."""
+    if isinstance(gold, Gold):
+        return _evaluate_seeds(documents, gold, include_vague=include_vague)
+    from llmbrief.devgold import evaluate_devset
+
+    return evaluate_devset(documents, gold, include_vague=include_vague)
+
+
+def _evaluate_seeds(
+    documents: Sequence[Document], gold: Gold, *, include_vague: bool = True
+) -> EvalReport:
+    """Score the verified records of ``documents`` against ``gold`` (seeds format).
+
+    Only documents whose ``source.path`` names a gold file are scored (exactly,
+    or by a unique path suffix, so ``/abs/seeds/x.txt`` finds ``seeds/x.txt``);
+    gold files without any document are listed and left out of the scores.
+    With ``include_vague=False``, vague gold figures, the predictions matched
+    to them and unmatched predictions whose qualifier is ``vague`` are left out.
+    """
+    got = _collect(documents, gold)
+    predicted, visits, present = got.predicted, got.visits, got.present
+    records, unscored = got.records, got.unscored
+    unverified_records, unverified_figures = got.unverified_records, got.unverified_figures
     files = [f for f in gold.files if f in present]
     gold_figures = [g for g in gold.figures if g.file in present]
     matched, dups = _match_figures(predicted, gold_figures)
@@ -601,7 +655,16 @@ def _fig(file: str, text: str, kind: str, field: str) -> str:
     return f"  {file}: {text!r} ({kind}.{field})"
 
 
-def format_report(report: EvalReport) -> str:
+def format_report(report: EvalReport | DevReport) -> str:
+    """A readable text report of either format's report."""
+    if isinstance(report, EvalReport):
+        return _format_seeds(report)
+    from llmbrief.devgold import format_devreport
+
+    return format_devreport(report)
+
+
+def _format_seeds(report: EvalReport) -> str:
     """A readable text report: the score table, then the lists, one item per line."""
     vague = "included" if report.include_vague else "excluded"
     lines = [
@@ -638,6 +701,12 @@ def format_report(report: EvalReport) -> str:
     if report.visit_duplicates:
         extra.append(f"{len(report.visit_duplicates)} duplicate visit(s) (not counted)")
     lines += ["", "; ".join(extra) + "."]
+    _seed_sections(lines, report)
+    return "\n".join(lines) + "\n"
+
+
+def _seed_sections(lines: list[str], report: EvalReport) -> None:
+    """Append the lists of a seeds report: misses, spurious, mismatches, duplicates, visits."""
 
     def section(title: str, items: list[str]) -> None:
         lines.append("")
@@ -670,4 +739,3 @@ def format_report(report: EvalReport) -> str:
     )
     section("Visit misses", [f"  {v.file}: {v.visitor}" for v in report.visit_misses])
     section("Visit spurious", [f"  {v.file}: {v.visitor}" for v in report.visit_spurious])
-    return "\n".join(lines) + "\n"

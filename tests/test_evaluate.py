@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from llmbrief.devgold import DevGold, DevReport
 from llmbrief.errors import InputError
 from llmbrief.evaluate import (
     EvalReport,
@@ -18,6 +19,7 @@ from llmbrief.evaluate import (
     evaluate,
     format_report,
     load_gold,
+    parse_any_gold,
     parse_gold,
 )
 from llmbrief.models import (
@@ -665,3 +667,439 @@ def test_missing_gold_file(tmp_path: Path) -> None:
         load_gold(tmp_path / "nope.json")
     with pytest.raises(InputError, match="is a folder"):
         load_gold(tmp_path)
+
+
+# ---------------------------------------------------------------------------
+# The dev-set format (llmbrief.devgold): small gold of our own stories
+
+
+def dev_figure(
+    text: str, value: float | None, kind: str = "casualties", **kw: Any
+) -> dict[str, Any]:
+    field = {"deployment": "count", "equipment_transfer": "quantity"}.get(kind, "killed")
+    return {
+        "text": text,
+        "kind": kind,
+        "field": kw.pop("field", field),
+        "value": value,
+        "qualifier": kw.pop("qualifier", "exact"),
+        "status": kw.pop("status", "actual"),
+        "claimant": kw.pop("claimant", None),
+        "optional": kw.pop("optional", False),
+        **kw,
+    }
+
+
+def dev_gold(
+    figures: list[dict[str, Any]],
+    visits: list[dict[str, Any]] | None = None,
+    not_records: list[dict[str, Any]] | None = None,
+    article: str = "story-a",
+) -> DevGold:
+    data = {
+        "note": "synthetic",
+        "articles": [
+            {
+                "id": article,
+                "url": "https://example.org/x",
+                "query": "q",
+                "topic": "t",
+                "figures": figures,
+                "visits": visits or [],
+                "not_records": not_records or [],
+            }
+        ],
+    }
+    gold = parse_any_gold(json.dumps(data))
+    assert isinstance(gold, DevGold)
+    return gold
+
+
+def dev_record(
+    kind: str,
+    text: str | None,
+    value: float | None = None,
+    *,
+    field: str | None = None,
+    status: str = "actual",
+    claimant: str | None = None,
+    verified: bool | None = True,
+    qualifier: str = "exact",
+    **attrs: Any,
+) -> Any:
+    """A record of ``kind`` with one figure and the attributes the dev-set scores."""
+    fig = (
+        None
+        if text is None
+        else Figure.model_validate({"text": text, "value": value, "qualifier": qualifier})
+    )
+    name = field or {"deployment": "count", "equipment_transfer": "quantity"}.get(kind, "killed")
+    if kind == "diplomatic_visit":
+        name = "count"
+    common: dict[str, Any] = {
+        "status": status,
+        "claimant": claimant,
+        "evidence": [Evidence(quote="Some sentence.")],
+        "verification": _verification(verified),
+        **({name: fig} if fig is not None else {}),
+    }
+    if kind == "deployment":
+        return Deployment(personnel="combat_troops", **common, **attrs)
+    if kind == "equipment_transfer":
+        return EquipmentTransfer(item="rifles", category="other", **common, **attrs)
+    if kind == "casualties":
+        return Casualties(force=attrs.pop("force", "someone"), **common, **attrs)
+    return DiplomaticVisit(**common, **attrs)
+
+
+def dev_eval(gold: DevGold, *records: Any, path: str = "/tmp/run/story-a.txt", **kw: Any) -> Any:
+    report = evaluate([doc(path, *records)], gold, **kw)
+    assert isinstance(report, DevReport)
+    return report
+
+
+def test_load_gold_reads_the_devset_format(tmp_path: Path) -> None:
+    data = {
+        "note": "n",
+        "articles": [
+            {
+                "id": "story-a",
+                "url": "u",
+                "query": "q",
+                "topic": "t",
+                "figures": [dev_figure("12", 12, unit="miners", note="extra keys are allowed")],
+                "visits": [{"visitor": "Ana Ruiz", "host_country": "Chile", "status": "actual"}],
+                "not_records": [{"text": "40%", "why": "percentage"}],
+            }
+        ],
+    }
+    gold = load_gold(_write(tmp_path, data))
+    assert isinstance(gold, DevGold)
+    assert [a.id for a in gold.articles] == ["story-a"]
+    assert gold.articles[0].figures[0].value == 12
+
+
+@pytest.mark.parametrize(
+    ("articles", "expected"),
+    [
+        ([], "articles"),
+        ([{"id": "a"}, {"id": "a"}], "an id is given twice"),
+        ([{"id": "a", "figures": [dev_figure("3", 3, field="count")]}], "'count' is not a figure"),
+        ([{"id": "a", "figures": [dev_figure("3", 3, status="maybe")]}], "status"),
+        ([{"id": "a", "figures": [{"text": "3", "kind": "casualties"}]}], "field"),
+        ([{"id": "a", "visits": [{"visitor": "X"}]}], "visits[0].status"),
+    ],
+)
+def test_bad_devset_gold_is_a_one_line_error(tmp_path: Path, articles: Any, expected: str) -> None:
+    p = _write(tmp_path, {"note": "n", "articles": articles})
+    with pytest.raises(InputError) as info:
+        load_gold(p)
+    assert str(info.value).startswith(f"{p}: bad gold file: ")
+    assert expected in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+# (predicted kind, text, value) against one gold figure "about 40" killed (alt "forty")
+# and the not_records "40 kilometres" / "12%": right, or spurious (and which not_record).
+MATCH_CASES = [
+    ("casualties", "About 40", 40, True, None),
+    ("casualties", "forty", None, True, None),
+    ("casualties", "some 40", 40, True, None),
+    ("casualties", "some 41", 41, False, None),
+    ("deployment", "about 40", 40, False, None),
+    ("casualties", "40 kilometres", 40, False, "40 kilometres"),
+    ("casualties", "12%", 12, False, "12%"),
+    ("casualties", "12", 12, False, "12%"),
+    ("casualties", "90 tonnes", 90, False, "some 90 tonnes of grain"),
+    ("casualties", "90", 90, False, "some 90 tonnes of grain"),
+    ("casualties", "9", 9, False, None),
+    ("casualties", "some 90 tonnes of grain in May", 90, False, "some 90 tonnes of grain"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text", "value", "right", "not_record"), MATCH_CASES)
+def test_a_prediction_is_right_spurious_or_a_not_record(
+    kind: str, text: str, value: int | None, right: bool, not_record: str | None
+) -> None:
+    gold = dev_gold(
+        [dev_figure("about 40", 40, alt=["forty"])],
+        not_records=[
+            {"text": "40 kilometres", "why": "distance"},
+            {"text": "12%", "why": "pct"},
+            {"text": "some 90 tonnes of grain", "why": "cargo"},
+        ],
+    )
+    report = dev_eval(gold, dev_record(kind, text, value))
+    assert report.figures.precision.num == int(right)
+    assert report.figures.precision.den == 1
+    assert report.figures.recall.num == int(right)
+    assert [s.not_record for s in report.spurious] == ([] if right else [not_record])
+    assert report.not_record_hits == int(not_record is not None)
+
+
+def test_optional_gold_may_match_but_is_not_required() -> None:
+    gold = dev_gold(
+        [dev_figure("300", 300), dev_figure("about 50", 50, optional=True), dev_figure("9", 9)]
+    )
+    report = dev_eval(
+        gold, dev_record("casualties", "300", 300), dev_record("casualties", "50", 50)
+    )
+    assert (report.figures.precision.num, report.figures.precision.den) == (2, 2)
+    assert (report.figures.recall.num, report.figures.recall.den) == (1, 2)
+    assert report.optional_matched == 1
+    assert [m.text for m in report.figure_misses] == ["9"]
+    assert report.figures.f1 == pytest.approx(2 * 1.0 * 0.5 / 1.5)
+
+
+def test_one_prediction_finds_one_required_figure() -> None:
+    gold = dev_gold([dev_figure("7", 7), dev_figure("seven", 7, field="wounded")])
+    one = dev_eval(gold, dev_record("casualties", "7 people", 7))
+    assert (one.figures.recall.num, one.figures.recall.den) == (1, 2)
+    two = dev_eval(
+        gold,
+        dev_record("casualties", "7 people", 7, field="wounded"),
+        dev_record("casualties", "7 people", 7),
+    )
+    assert (two.figures.recall.num, two.duplicates) == (2, 0)
+    assert two.attributes["field"].num == 2  # paired same field first
+
+
+def test_a_required_figure_is_paired_before_an_optional_one() -> None:
+    gold = dev_gold([dev_figure("50", 50, optional=True), dev_figure("about 50", 50)])
+    report = dev_eval(gold, dev_record("casualties", "fifty", 50))
+    assert (report.figures.recall.num, report.optional_matched) == (1, 0)
+
+
+def test_equal_texts_pair_with_the_gold_they_agree_with() -> None:
+    gold = dev_gold(
+        [
+            dev_figure("six", 6, "equipment_transfer", status="planned", optional=True),
+            dev_figure("six", 6, "equipment_transfer", status="actual"),
+        ]
+    )
+    report = dev_eval(
+        gold,
+        dev_record("equipment_transfer", "six", 6, status="planned"),
+        dev_record("equipment_transfer", "six", 6, status="actual"),
+    )
+    assert report.attributes["status"].model_dump() == {"num": 1, "den": 1, "rate": 1.0}
+    assert (report.optional_matched, report.duplicates) == (1, 0)
+
+
+def test_a_text_match_is_that_figure_and_repeats_are_right_duplicates() -> None:
+    gold = dev_gold([dev_figure("7", 7), dev_figure("seven", 7, field="wounded")])
+    report = dev_eval(gold, dev_record("casualties", "7", 7), dev_record("casualties", "7", 7))
+    assert report.duplicates == 1
+    assert (report.figures.precision.num, report.figures.precision.den) == (2, 2)
+    assert report.figures.recall.num == 1  # the second "7" is "7" again, not "seven"
+    assert [m.text for m in report.figure_misses] == ["seven"]
+
+
+@pytest.mark.parametrize(
+    ("gold_kw", "record_kw", "attribute", "right"),
+    [
+        ({}, {"field": "wounded"}, "field", False),
+        ({"status": "planned"}, {"status": "planned"}, "status", True),
+        ({"status": "planned", "status_alt": ["actual"]}, {}, "status", True),
+        ({"status": "planned"}, {}, "status", False),
+        ({}, {}, "claimant", True),
+        ({"claimant": "the harbour police"}, {}, "claimant", False),
+        ({}, {"claimant": "a witness"}, "claimant", False),
+        ({"claimant": "Peru's health ministry"}, {"claimant": "the Ministry"}, "claimant", True),
+        ({"claimant": "the army of Peru"}, {"claimant": "the navy"}, "claimant", False),
+        ({"force": "Chilean miners"}, {"force": "the miners"}, "force", True),
+        ({"force": "Chilean miners"}, {"force": "rescuers"}, "force", False),
+    ],
+)
+def test_attributes_of_a_found_casualty_figure(
+    gold_kw: dict[str, Any], record_kw: dict[str, Any], attribute: str, right: bool
+) -> None:
+    gold = dev_gold([dev_figure("31", 31, force=gold_kw.pop("force", "the crew"), **gold_kw)])
+    record_kw.setdefault("force", "the crew")
+    report = dev_eval(gold, dev_record("casualties", "31", 31, **record_kw))
+    assert report.attributes[attribute].num == int(right)
+    assert report.attributes[attribute].den == 1
+    misses = [m for m in report.attribute_misses if m.attribute == attribute]
+    assert len(misses) == int(not right)
+    assert "parties" not in {m.attribute for m in report.attribute_misses}
+
+
+@pytest.mark.parametrize(
+    ("gold_sides", "predicted_sides", "right"),
+    [
+        (("Chile", "Peru"), ("Chile", "Peru"), True),
+        (("United States", "Ukraine"), ("U.S.", "Kyiv"), True),
+        (("Chile", "Peru"), ("Peru", "Chile"), False),
+        (("Chile", None), ("Chile", "Norway"), True),
+        ((None, None), (None, None), True),
+        (("Chile", "Peru"), ("Chile", None), False),
+        (("Norway", "Azerbaijan (Nagorno-Karabakh)"), ("Norway", "Azerbaijan"), True),
+    ],
+)
+def test_parties_of_deployments_and_transfers(
+    gold_sides: tuple[str | None, str | None],
+    predicted_sides: tuple[str | None, str | None],
+    right: bool,
+) -> None:
+    gold = dev_gold(
+        [
+            dev_figure("500", 500, "deployment", sender=gold_sides[0], receiver=gold_sides[1]),
+            dev_figure(
+                "20", 20, "equipment_transfer", supplier=gold_sides[0], recipient=gold_sides[1]
+            ),
+        ]
+    )
+    s, r = predicted_sides
+    report = dev_eval(
+        gold,
+        dev_record("deployment", "500", 500, sender=s, receiver=r),
+        dev_record("equipment_transfer", "20", 20, supplier=s, recipient=r),
+    )
+    assert report.attributes["parties"].den == 2
+    assert report.attributes["parties"].num == 2 * int(right)
+    assert report.attributes["force"].den == 0
+
+
+@pytest.mark.parametrize(
+    ("visitor", "host", "status", "found", "status_right"),
+    [
+        ("President Ana Ruiz", "Chile", "actual", True, True),
+        ("Ruiz", "Santiago", "planned", True, True),
+        ("Ruiz", "Chile", "denied", True, False),
+        ("Ruiz", "Peru", "actual", False, None),
+        ("Ana", "Chile", "actual", False, None),
+        ("Ruiz", None, "actual", False, None),
+        ("Lee Min-ho", "Norway", "actual", True, True),
+        ("Lee Min Ho", "Norway", "actual", True, True),
+        ("Min", "Norway", "actual", False, None),
+    ],
+)
+def test_visits_are_found_by_last_word_and_host_country(
+    visitor: str, host: str | None, status: str, found: bool, status_right: bool | None
+) -> None:
+    gold = dev_gold(
+        [],
+        visits=[
+            {
+                "visitor": "Ana Ruiz",
+                "host_country": "Chile",
+                "status": "actual",
+                "status_alt": ["planned"],
+            },
+            {"visitor": "Lee Min-ho", "host_country": "Norway", "status": "actual"},
+        ],
+    )
+    report = dev_eval(
+        gold,
+        dev_record("diplomatic_visit", None, visitor=visitor, host_country=host, status=status),
+    )
+    assert (report.visits.precision.num, report.visits.precision.den) == (int(found), 1)
+    assert (report.visits.recall.num, report.visits.recall.den) == (int(found), 2)
+    assert len(report.visit_spurious) == int(not found)
+    assert report.visit_status.den == int(found)
+    if status_right is not None:
+        assert report.visit_status.num == int(status_right)
+
+
+def test_an_optional_visit_counts_for_precision_only() -> None:
+    gold = dev_gold(
+        [],
+        visits=[
+            {"visitor": "Bo Lind", "host_country": "Peru", "status": "planned", "optional": True}
+        ],
+    )
+    report = dev_eval(
+        gold, dev_record("diplomatic_visit", None, visitor="Lind", host_country="Peru")
+    )
+    assert (report.visits.precision.num, report.visits.precision.den) == (1, 1)
+    assert report.visits.recall.den == 0
+    assert report.visits.recall.rate is None
+    assert report.visit_status.den == 0
+    both = dev_gold(
+        [],
+        visits=[
+            {"visitor": "Bo Lind", "host_country": "Peru", "status": "planned", "optional": True},
+            {"visitor": "Ada Lind", "host_country": "Peru", "status": "actual"},
+        ],
+    )
+    report = dev_eval(
+        both, dev_record("diplomatic_visit", None, visitor="Lind", host_country="Peru")
+    )
+    assert (report.visits.recall.num, report.visits.recall.den) == (1, 1)
+
+
+def test_documents_match_articles_by_id_and_unverified_records_never_score() -> None:
+    gold = dev_gold([dev_figure("31", 31)], article="story-b")
+    docs = [
+        doc("out/story-b.txt", dev_record("casualties", "31", 31, verified=False)),
+        doc("out/story-c.txt", dev_record("casualties", "31", 31)),
+    ]
+    report = evaluate(docs, gold)
+    assert isinstance(report, DevReport)
+    assert report.articles == ["story-b"]
+    assert report.unscored_paths == ["out/story-c.txt"]
+    assert (report.unverified_records, report.figures.precision.den) == (1, 0)
+    assert report.figures.recall.num == 0
+    missing = evaluate([doc("out/story-c.txt")], gold)
+    assert isinstance(missing, DevReport)
+    assert missing.missing_articles == ["story-b"]
+    assert missing.figures.recall.den == 0
+
+
+def test_no_vague_leaves_vague_gold_unrequired_and_vague_noise_out() -> None:
+    gold = dev_gold([dev_figure("dozens", None, qualifier="vague"), dev_figure("31", 31)])
+    records = [
+        dev_record("casualties", "31", 31),
+        dev_record("casualties", "hundreds", None, qualifier="vague"),
+    ]
+    on = dev_eval(gold, *records)
+    off = dev_eval(gold, *records, include_vague=False)
+    assert (on.figures.recall.den, on.figures.precision.den) == (2, 2)
+    assert (off.figures.recall.den, off.figures.precision.den) == (1, 1)
+    assert off.vague_ignored == 1
+
+
+def test_the_text_report_shows_counts_and_readable_misses() -> None:
+    gold = dev_gold(
+        [
+            dev_figure("500", 500, "deployment", sender="Chile", receiver="Peru", claimant="Lima"),
+            dev_figure("6", 6),
+        ],
+        not_records=[{"text": "3 days", "why": "duration"}],
+    )
+    report = dev_eval(
+        gold,
+        dev_record("deployment", "500", 500, sender="Chile", receiver="Norway"),
+        dev_record("casualties", "3 days", 3),
+    )
+    text = format_report(report)
+    assert "parties    0.00 (0/1)" in text
+    assert "field      1.00 (1/1)" in text
+    assert "R 0.50 (1/2)" in text
+    assert "story-a: '500' (deployment.count) parties: 'Chile -> Norway' vs 'Chile -> Peru'" in text
+    assert "story-a: '500' (deployment.count) claimant: 'null' vs 'Lima'" in text
+    assert "story-a: '6' (casualties.killed)" in text
+    assert "is not a record: '3 days' (duration)" in text
+    data = json.loads(report.model_dump_json())
+    assert data["attributes"]["parties"] == {"num": 0, "den": 1, "rate": 0.0}
+    assert {m["attribute"] for m in data["attribute_misses"]} == {"parties", "claimant"}
+    assert data["spurious"][0]["why"] == "duration"
+
+
+def test_the_eval_command_reads_the_devset_gold(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from llmbrief.cli import app
+    from llmbrief.documents import documents_to_json
+
+    gold = dev_gold([dev_figure("31", 31, force="the crew")])
+    gold_path = _write(tmp_path, gold.model_dump(mode="json"))
+    records = tmp_path / "records.json"
+    rec = dev_record("casualties", "31", 31, force="crew members")
+    records.write_text(documents_to_json([doc("texts/story-a.txt", rec)]), encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "--gold", str(gold_path), str(records)])
+    assert result.exit_code == 0, result.output
+    assert "R 1.00 (1/1)" in result.output
+    assert "force      1.00 (1/1)" in result.output
+    as_json = CliRunner().invoke(app, ["eval", "--json", "--gold", str(gold_path), str(records)])
+    assert json.loads(as_json.output)["figures"]["recall"]["rate"] == 1.0
