@@ -22,6 +22,7 @@ CheckStatus = Literal[
     "value_mismatch",
     "qualifier_mismatch",
     "quote_not_found",
+    "attribute_not_in_evidence",
 ]
 Personnel = Literal[
     "combat_troops",
@@ -102,6 +103,26 @@ class Evidence(StrictModel):
     )
 
 
+class AttributeSpan(StrictModel):
+    """The words of the evidence that an attribute's value comes from."""
+
+    field: str = Field(
+        description="The attribute the span is for: 'sender', 'host_country', 'claimant'..."
+    )
+    text: str = Field(
+        description=(
+            "The words copied exactly as the evidence writes them ('Pyongyang', 'Belarusian', "
+            '"South Korea\'s spy agency"); the attribute holds them, or the country they name.'
+        )
+    )
+    start: int | None = Field(
+        default=None, description="Character offset into the raw source (set by llmbrief)."
+    )
+    end: int | None = Field(
+        default=None, description="End offset into the raw source, exclusive (set by llmbrief)."
+    )
+
+
 class FigureCheck(StrictModel):
     """Where a figure was found in the source, and whether it passed."""
 
@@ -159,6 +180,13 @@ class _RecordBase(StrictModel):
     )
     evidence: list[Evidence] = Field(
         min_length=1, description="The sentences of the article that support the record."
+    )
+    spans: list[AttributeSpan] = Field(
+        default_factory=list,
+        description=(
+            "For attributes whose value is not written as such in the evidence, the words it "
+            "comes from: sender 'North Korea' from the span 'Pyongyang'."
+        ),
     )
     verification: Verification | None = None
 
@@ -232,6 +260,24 @@ FIGURE_FIELDS: dict[str, tuple[str, ...]] = {
     "equipment_transfer": ("quantity",),
     "casualties": ("killed", "wounded", "captured", "missing", "total"),
     "diplomatic_visit": ("count",),
+}
+
+
+#: The attributes of each record kind that must be grounded in the record's evidence:
+#: their words, or a name there that resolves to them ("Pyongyang" -> "North Korea").
+GROUNDED_FIELDS: dict[str, tuple[str, ...]] = {
+    "deployment": ("sender", "receiver", "destination", "personnel_text", "claimant", "date_text"),
+    "equipment_transfer": ("supplier", "recipient", "item", "claimant", "date_text"),
+    "casualties": ("force", "location", "claimant", "date_text"),
+    "diplomatic_visit": (
+        "visitor",
+        "visitor_role",
+        "host",
+        "host_country",
+        "place",
+        "claimant",
+        "date_text",
+    ),
 }
 
 

@@ -22,6 +22,15 @@ The rules are those of ``shared/design/verification.md``:
 6. ``not_in_source``: every number written in any other string field of the
    record (``purpose``, ``date_text``, a figure's ``unit``...) occurs inside
    the record's evidence quotes.
+7. ``attribute_not_in_evidence``: every grounded attribute of the record
+   (:data:`~llmbrief.models.GROUNDED_FIELDS`: sender, claimant, place...) that
+   is not null is grounded in the evidence quotes. With a span in
+   ``record.spans``, the span's text occurs there as whole words and the value
+   is that text or the country it names (``gazetteer.country_of``); without
+   one, the value's own words occur there, or a place named there resolves to
+   it (``gazetteer.find_places``: "Pyongyang" grounds "North Korea"). The
+   gazetteer is imported only when the plain comparison fails. Spans found
+   get their raw ``start``/``end``.
 
 Offsets are always recomputed from the source (never taken from the model)
 and always reported as offsets into the raw source text.
@@ -31,12 +40,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar, cast
 
 from llmbrief.models import (
     FIGURE_FIELDS,
+    GROUNDED_FIELDS,
+    AttributeSpan,
     Casualties,
     CheckStatus,
     Deployment,
@@ -62,7 +74,8 @@ __all__ = [
     "verify_record",
 ]
 
-R = TypeVar("R", bound=Deployment | EquipmentTransfer | Casualties | DiplomaticVisit)
+AnyRecord = Deployment | EquipmentTransfer | Casualties | DiplomaticVisit
+R = TypeVar("R", bound=AnyRecord)
 
 #: String fields that hold a closed vocabulary, not text from the article.
 _NOT_TEXT_FIELDS = frozenset({"kind", "status", "personnel", "category"})
@@ -464,6 +477,226 @@ def _text_fields(
             yield f"{name}.unit", value.unit
 
 
+# ---------------------------------------------------------------- attributes
+#: A word of an attribute's value: letters and digits, joined by ' . - ("Russia's", "U.S").
+_WORD = re.compile(r"[^\W_]+(?:['.\-][^\W_]+)*")
+_KIND_NAMES = {
+    "deployment": "deployment",
+    "equipment_transfer": "equipment transfer",
+    "casualties": "casualties",
+    "diplomatic_visit": "diplomatic visit",
+}
+
+Quotes = Sequence[tuple[int, int]]
+
+
+@lru_cache(maxsize=8192)
+def _key(text: str) -> str:
+    """An attribute or span as compared: folded, outer spaces and punctuation trimmed."""
+    return fold(text).strip(_QUOTE_TRIM)
+
+
+def _in_quotes(nt: NormalizedText, key: str, quotes: Quotes) -> int | None:
+    """Where ``key`` first occurs as whole words inside one of ``quotes``, else None."""
+    if not key:
+        return None
+    folded = nt.folded
+    n = len(key)
+    for qs, qe in quotes:
+        i = folded.find(key, qs, qe)
+        while i != -1:
+            if is_whole_token(folded, i, i + n):
+                return i
+            i = folded.find(key, i + 1, qe)
+    return None
+
+
+def _words_in_quotes(nt: NormalizedText, key: str, quotes: Quotes) -> bool:
+    """Whether ``key`` as a phrase, or else each of its words, occurs inside ``quotes``."""
+    if _in_quotes(nt, key, quotes) is not None:
+        return True
+    words = _WORD.findall(key)
+    return bool(words) and all(_in_quotes(nt, w, quotes) is not None for w in words)
+
+
+@lru_cache(maxsize=4096)
+def _country_of(text: str) -> str | None:
+    from llmbrief import gazetteer
+
+    return gazetteer.country_of(text)
+
+
+@lru_cache(maxsize=4096)
+def _country_named(value: str) -> str | None:
+    """The country ``value`` is a name of ("DPRK", "the United States"), else None.
+
+    Only a value that is one country name as a whole counts: a city, a region
+    or a demonym is a place or a people, not a way to write a country.
+    """
+    from llmbrief import gazetteer
+
+    places = gazetteer.find_places(value)
+    if len(places) != 1 or places[0].kind != "country":
+        return None
+    rest = (value[: places[0].start] + value[places[0].end :]).strip(_QUOTE_TRIM).lower()
+    return places[0].country if rest in ("", "the") else None
+
+
+def _names(value: str, country: str | None) -> bool:
+    """Whether the attribute value ``value`` is the country ``country`` (by any name)."""
+    if not country:
+        return False
+    return _key(value) == _key(country) or _country_named(value) == country
+
+
+def _places_in_quotes(nt: NormalizedText, quotes: Quotes) -> list[str]:
+    """The countries of the places named inside ``quotes`` (computed once per quote)."""
+    from llmbrief import gazetteer
+
+    cache: dict[tuple[int, int], list[str]] = nt.cache.setdefault("places_by_quote", {})
+    countries: list[str] = []
+    for qs, qe in quotes:
+        found = cache.get((qs, qe))
+        if found is None:
+            found = [p.country for p in gazetteer.find_places(nt.text[qs:qe])]
+            cache[(qs, qe)] = found
+        countries.extend(found)
+    return countries
+
+
+def _or_null(record: AnyRecord, name: str) -> str:
+    field = type(record).model_fields.get(name)
+    return f", or leave {name} null" if field is not None and not field.is_required() else ""
+
+
+def _unsupported(record: AnyRecord, nt: NormalizedText, name: str, value: str) -> Problem:
+    """The problem of an attribute without a span that the evidence does not ground."""
+    key = _key(value)
+    elsewhere = next(_occurrences(nt.folded, key), None)
+    if elsewhere is not None:
+        message = (
+            f'{name} "{value}" is not in this record\'s evidence quotes: add the sentence that '
+            f'names it to evidence ("{_sentence(nt, elsewhere, elsewhere + len(key))}"), or '
+            f"take the {name} from the quoted sentences{_or_null(record, name)}"
+        )
+    else:
+        message = (
+            f'{name} "{value}" is not in this record\'s evidence quotes: neither its words nor '
+            "a place that stands for it (a capital, a city, a demonym) occur there; write the "
+            f"{name} as the evidence words it, or give in spans the evidence words it comes "
+            f"from{_or_null(record, name)}"
+        )
+    return Problem(field=name, text=value, status="attribute_not_in_evidence", message=message)
+
+
+def _check_span(
+    record: AnyRecord,
+    nt: NormalizedText,
+    span: AttributeSpan,
+    value: str,
+    quotes: Quotes,
+) -> tuple[AttributeSpan, Problem | None]:
+    """Locate ``span`` in the evidence and check that ``value`` is its text or country."""
+    name, key = span.field, _key(span.text)
+    at = _in_quotes(nt, key, quotes)
+    located = span
+    message: str | None = None
+    if at is not None:
+        start, end = nt.raw_span(at, at + len(key))
+        located = span.model_copy(update={"start": start, "end": end})
+        country = None if _key(value) == key else _country_of(normalize_fragment(span.text))
+        if _key(value) != key and not _names(value, country):
+            if country:
+                said = f'names {country}: set {name} to "{country}" or "{span.text}"'
+            else:
+                said = (
+                    f'does not say "{value}", nor name a city, region or people of it: set '
+                    f'{name} to "{span.text}"'
+                )
+            message = (
+                f'{name} is "{value}" but its span "{span.text}" {said}, or give as its span the '
+                f'evidence words that say "{value}"'
+            )
+    else:
+        located = span.model_copy(update={"start": None, "end": None})
+        elsewhere = next(_occurrences(nt.folded, key), None)
+        if elsewhere is not None:
+            message = (
+                f'{name} "{value}" comes from the span "{span.text}", which is not inside this '
+                "record's evidence quotes: add the sentence that contains it to evidence "
+                f'("{_sentence(nt, elsewhere, elsewhere + len(key))}"), or take the {name} '
+                "from the quoted sentences"
+            )
+        else:
+            message = (
+                f'{name} "{value}" comes from the span "{span.text}", which is not in the '
+                "article as whole words: copy the span exactly as the evidence writes it"
+                f"{_or_null(record, name)}"
+            )
+    if message is None:
+        return located, None
+    problem = Problem(field=name, text=value, status="attribute_not_in_evidence", message=message)
+    return located, problem
+
+
+def _foreign_span(record: AnyRecord, index: int, span: AttributeSpan) -> Problem:
+    """The problem of a span for a field that is not a grounded attribute of the record."""
+    fields = GROUNDED_FIELDS[record.kind]
+    return Problem(
+        field=f"spans[{index}]",
+        text=span.text,
+        status="attribute_not_in_evidence",
+        message=(
+            f'spans[{index}] is for "{span.field}", which is not an attribute of a '
+            f"{_KIND_NAMES[record.kind]} record: use one of {', '.join(fields)}"
+        ),
+    )
+
+
+def _check_attributes(
+    record: AnyRecord,
+    nt: NormalizedText,
+    quotes: Quotes,
+    flagged: Container[str] = (),
+) -> tuple[list[AttributeSpan], list[Problem]]:
+    """Rule 7: the record's spans with their offsets, and the attributes not grounded.
+
+    Fields in ``flagged`` already have a problem (a stray number): their spans
+    are located, but no second problem is reported for them.
+    """
+    fields = GROUNDED_FIELDS[record.kind]
+    spans: list[AttributeSpan] = []
+    problems: list[Problem] = []
+    with_span: set[str] = set()
+    for i, span in enumerate(record.spans):
+        if span.field not in fields:
+            spans.append(span.model_copy(update={"start": None, "end": None}))
+            problems.append(_foreign_span(record, i, span))
+            continue
+        value = getattr(record, span.field)
+        if not isinstance(value, str) or not value.strip():  # nothing to ground: locate it
+            key = _key(span.text)
+            at = _in_quotes(nt, key, quotes)
+            start, end = (None, None) if at is None else nt.raw_span(at, at + len(key))
+            spans.append(span.model_copy(update={"start": start, "end": end}))
+            continue
+        with_span.add(span.field)
+        located, problem = _check_span(record, nt, span, value, quotes)
+        spans.append(located)
+        if problem is not None and span.field not in flagged:
+            problems.append(problem)
+    for name in fields:
+        value = getattr(record, name)
+        if name in with_span or name in flagged or not isinstance(value, str) or not value.strip():
+            continue
+        if _words_in_quotes(nt, _key(value), quotes):
+            continue
+        if any(_names(value, c) for c in _places_in_quotes(nt, quotes)):
+            continue
+        problems.append(_unsupported(record, nt, name, value))
+    return spans, problems
+
+
 # ---------------------------------------------------------------- public API
 def verify_record(record: R, source: str | NormalizedText) -> R:
     """A copy of ``record`` with ``verification`` filled and evidence offsets recomputed.
@@ -504,6 +737,13 @@ def verify_record(record: R, source: str | NormalizedText) -> R:
             problems.append(problem)
     for name, value in _text_fields(record):
         problems.extend(_check_strays(nt, name, value, quotes))
+    if all(q.status == "ok" for q in quote_results):
+        # (with a quote not found, the re-ask is about the quote first)
+        flagged = {p.field for p in problems}
+        update["spans"], attribute_problems = _check_attributes(record, nt, quotes, flagged)
+        problems.extend(attribute_problems)
+    else:
+        update["spans"] = [s.model_copy(update={"start": None, "end": None}) for s in record.spans]
 
     update["verification"] = Verification(
         verified=not problems,

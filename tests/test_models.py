@@ -3,7 +3,9 @@
 The examples in ``fixtures/records_examples`` are written by hand from the
 seed articles (quotes copied verbatim, offsets into the seed text). Files named
 ``full_*`` spell out every field, nulls included, so that load → dump gives
-back exactly the input; the others leave out what records.md allows.
+back exactly the input (plus ``"spans": []`` on records that leave their
+grounded-attribute spans out, as hand-written files may); the others leave
+out what records.md allows.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from llmbrief.documents import documents_to_json, parse_documents
 from llmbrief.errors import InputError
 from llmbrief.models import (
     FIGURE_FIELDS,
+    GROUNDED_FIELDS,
+    AttributeSpan,
     Casualties,
     Deployment,
     DiplomaticVisit,
@@ -47,7 +51,7 @@ KINDS: dict[str, type[BaseModel]] = {
 }
 
 #: The fields records.md names for each kind (common fields, then kind-specific).
-COMMON = {"kind", "claimant", "status", "date_text", "evidence", "verification"}
+COMMON = {"kind", "claimant", "status", "date_text", "evidence", "spans", "verification"}
 CONTRACT_FIELDS = {
     "deployment": COMMON
     | {"sender", "receiver", "destination", "personnel", "personnel_text", "count", "purpose"},
@@ -75,6 +79,15 @@ def _load(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in text.splitlines() if line.strip()]
     data = json.loads(text)
     return data if isinstance(data, list) else [data]
+
+
+def _with_spans(data: Any) -> Any:
+    """``data`` as the models dump it: records that leave out ``spans`` get ``[]``."""
+    data = copy.deepcopy(data)
+    for doc in data if isinstance(data, list) else [data]:
+        for rec in doc["records"]:
+            rec.setdefault("spans", [])
+    return data
 
 
 def _seed_text(source_path: str) -> str:
@@ -132,18 +145,18 @@ def test_full_example_round_trips_through_the_models(path: Path) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     if isinstance(data, list):
         docs = DocumentList.validate_python(data)
-        assert [dump_document(d) for d in docs] == data
+        assert [dump_document(d) for d in docs] == _with_spans(data)
     else:
-        assert dump_document(Document.model_validate(data)) == data
+        assert dump_document(Document.model_validate(data)) == _with_spans(data)
         # and through the JSON text, as the CLI reads it
-        assert dump_document(Document.model_validate_json(path.read_text())) == data
+        assert dump_document(Document.model_validate_json(path.read_text())) == _with_spans(data)
 
 
 @pytest.mark.parametrize("path", FULL_JSON, ids=lambda p: p.name)
 def test_full_example_round_trips_through_documents(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     docs = parse_documents(text, path.name)
-    assert json.loads(documents_to_json(docs)) == _load(path)
+    assert json.loads(documents_to_json(docs)) == _with_spans(_load(path))
 
 
 @pytest.mark.parametrize("path", FULL_JSONL, ids=lambda p: p.name)
@@ -153,9 +166,10 @@ def test_full_jsonl_round_trips(path: Path) -> None:
     assert len(docs) == len(text.splitlines()) > 1
     out = documents_to_json(docs, jsonl=True)
     assert out.endswith("\n")
-    assert [json.loads(line) for line in out.splitlines()] == _load(path)
-    # one document per line, and the same text as written
-    assert out == text
+    assert [json.loads(line) for line in out.splitlines()] == _with_spans(_load(path))
+    # one document per line, and the same text as written (once it has its spans)
+    again = documents_to_json(parse_documents(out, path.name), jsonl=True)
+    assert again == out
 
 
 def test_a_single_document_and_a_list_give_the_same_documents() -> None:
@@ -179,7 +193,7 @@ def test_every_record_kind_parses_to_its_class() -> None:
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_models_have_exactly_the_fields_of_records_md(kind: str) -> None:
     assert set(KINDS[kind].model_fields) == CONTRACT_FIELDS[kind]
-    assert set(_full_record(kind)) == CONTRACT_FIELDS[kind]
+    assert set(_full_record(kind)) | {"spans"} == CONTRACT_FIELDS[kind]
 
 
 def test_figure_example_of_records_md() -> None:
@@ -459,3 +473,68 @@ def test_json_schema_enums_are_the_contracts() -> None:
     assert len(defs["Deployment"]["properties"]["personnel"]["enum"]) == 8
     assert len(defs["EquipmentTransfer"]["properties"]["category"]["enum"]) == 9
     assert json.loads(json.dumps(document_json_schema())) == document_json_schema()
+
+
+# --- grounded attributes: spans ----------------------------------------------------------
+
+
+def test_spans_default_to_empty_and_are_dumped() -> None:
+    rec = _full_record("deployment")
+    rec.pop("spans", None)
+    doc = Document.model_validate({"source": {"path": "x.txt"}, "records": [rec]})
+    assert doc.records[0].spans == []
+    assert dump_document(doc)["records"][0]["spans"] == []
+
+
+def test_spans_round_trip_with_and_without_offsets() -> None:
+    rec = _full_record("deployment")
+    rec["spans"] = [
+        {"field": "sender", "text": "Pyongyang", "start": 120, "end": 129},
+        {"field": "receiver", "text": "Russia's", "start": None, "end": None},
+    ]
+    doc = {"source": {"path": "x.txt"}, "records": [rec]}
+    assert dump_document(Document.model_validate(doc))["records"] == [rec]
+    given = {"field": "claimant", "text": "the NIS"}  # as a model writes it
+    span = AttributeSpan.model_validate(given)
+    assert span.model_dump() == {**given, "start": None, "end": None}
+
+
+@pytest.mark.parametrize(
+    ("span", "error"),
+    [
+        ({"field": "sender", "text": "Pyongyang", "country": "North Korea"}, "extra_forbidden"),
+        ({"field": "sender"}, "missing"),
+        ({"text": "Pyongyang"}, "missing"),
+        ({"field": "sender", "text": "Pyongyang", "start": "first"}, "int_parsing"),
+    ],
+)
+def test_spans_are_strict(span: dict[str, Any], error: str) -> None:
+    rec = _full_record("casualties")
+    rec["spans"] = [span]
+    with pytest.raises(ValidationError) as info:
+        Document.model_validate({"source": {"path": "x"}, "records": [rec]})
+    assert [e["type"] for e in info.value.errors()] == [error]
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_grounded_fields_are_string_fields_of_each_kind(kind: str) -> None:
+    fields = KINDS[kind].model_fields
+    assert set(GROUNDED_FIELDS[kind]) <= set(fields)
+    for name in GROUNDED_FIELDS[kind]:
+        assert "str" in str(fields[name].annotation), name
+    assert "visitor_country" not in GROUNDED_FIELDS[kind]  # the contract's list
+
+
+def test_json_schema_shows_spans_and_the_new_status() -> None:
+    schema = document_json_schema()
+    defs = schema["$defs"]
+    span = defs["AttributeSpan"]
+    assert set(span["properties"]) == {"field", "text", "start", "end"}
+    assert set(span["required"]) == {"field", "text"}
+    assert span["additionalProperties"] is False
+    for name in ("Deployment", "EquipmentTransfer", "Casualties", "DiplomaticVisit"):
+        spans = defs[name]["properties"]["spans"]
+        assert spans["items"] == {"$ref": "#/$defs/AttributeSpan"}
+        assert "spans" not in defs[name].get("required", [])
+    statuses = defs["Problem"]["properties"]["status"]["enum"]
+    assert "attribute_not_in_evidence" in statuses

@@ -2,9 +2,14 @@
 
 Run as a script to time the verifier on generated articles::
 
-    /work/venv/bin/python tests/verify_cases.py [ARTICLES] [RECORDS_PER_ARTICLE]
+    .venv/bin/python tests/verify_cases.py [ARTICLES] [RECORDS_PER_ARTICLE]
 
-(default 1,000 articles and 10 records each, i.e. 10,000 records).
+(default 1,000 articles and 10 records each, i.e. 10,000 records), or on the
+hand-written records of ``fixtures/records_seeds.json`` over the seeds::
+
+    .venv/bin/python tests/verify_cases.py seeds [RECORDS]
+
+(default 10,000 records: the fixture's records, over and over).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llmbrief.models import (
+    AttributeSpan,
     Casualties,
     Deployment,
     DiplomaticVisit,
@@ -28,6 +34,7 @@ from llmbrief.models import (
 )
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_RECORDS = Path(__file__).resolve().parent / "fixtures" / "records_seeds.json"
 
 
 def seed(prefix: str) -> str:
@@ -66,6 +73,15 @@ def deployment(
 # ---------------------------------------------------------------- generated text
 UNITS = ["workers", "troops", "sappers", "military engineers", "artillery shells", "drones"]
 PLACES = ["Kursk Oblast", "the Donetsk region", "Tatarstan", "Pyongyang", "Moscow", "Rason"]
+#: The receiving country a generated record gives for each place (None: left null).
+RECEIVERS: dict[str, str | None] = {
+    "Kursk Oblast": "Russia",
+    "the Donetsk region": None,
+    "Tatarstan": "Russia",
+    "Pyongyang": None,
+    "Moscow": "Russia",
+    "Rason": None,
+}
 HEDGES: dict[str, Qualifier] = {
     "": "exact",
     "up to ": "at_most",
@@ -112,6 +128,8 @@ class Generated:
     number: str
     value: int
     qualifier: Qualifier
+    unit: str = "workers"
+    place: str = "Kursk Oblast"
 
     @property
     def low(self) -> int | None:
@@ -129,7 +147,7 @@ def make_sentence(
     number = words if words is not None else with_commas(value)
     text = f"{hedge}{number}"
     sentence = f"Pyongyang will send {text} {unit} to {place}, officials said."
-    return Generated(sentence, text, hedge.strip(), number, value, HEDGES[hedge])
+    return Generated(sentence, text, hedge.strip(), number, value, HEDGES[hedge], unit, place)
 
 
 def random_sentence(rng: random.Random) -> Generated:
@@ -143,29 +161,40 @@ def random_sentence(rng: random.Random) -> Generated:
 
 
 def record_for(g: Generated, rng: random.Random, broken: bool = False) -> Deployment | Casualties:
-    """A record citing ``g.sentence``: correct, or (``broken``) with the hedge dropped."""
+    """A record citing ``g.sentence``: correct, or (``broken``) with the hedge dropped.
+
+    Its attributes are grounded in the sentence: the sender "North Korea" by
+    "Pyongyang" (given as a span, or left for the verifier to find), the
+    receiver by the span of the place, the rest by their words.
+    """
     fig = Figure(text=g.text, value=g.value, low=g.low, high=g.high, qualifier=g.qualifier)
     if broken:
         fig = Figure(text=g.number, value=g.value, low=g.value, high=g.value, qualifier="exact")
     if rng.random() < 0.5:
         return Casualties(
             status="actual",
-            force="North Korean troops",
+            force=g.unit,
             killed=fig,
-            location=None,
+            location=g.place,
             evidence=[Evidence(quote=g.sentence)],
         )
+    receiver = RECEIVERS[g.place]
+    spans = [AttributeSpan(field="sender", text="Pyongyang")] if rng.random() < 0.5 else []
+    if receiver is not None:  # a region alone ("Tatarstan") needs its span to name a country
+        spans.append(AttributeSpan(field="receiver", text=g.place))
     return Deployment(
         status="planned",
         personnel="laborers",
+        claimant="officials",
         sender="North Korea",
-        receiver="Russia",
-        destination="Kursk Oblast",
-        personnel_text="workers",
+        receiver=receiver,
+        destination=g.place,
+        personnel_text=g.unit,
         count=fig,
-        purpose="reconstruction",
+        purpose=None,
         date_text=None,
         evidence=[Evidence(quote=g.sentence)],
+        spans=spans,
     )
 
 
@@ -190,15 +219,59 @@ def make_document(
     return Document(source=Source(path="generated.txt"), records=records), text, correct
 
 
+def load_gazetteer() -> float:
+    """Load the gazetteer's data (once per process, as a run does); the seconds it took."""
+    from llmbrief import gazetteer
+
+    t0 = time.perf_counter()
+    gazetteer.country_of("Pyongyang")
+    return time.perf_counter() - t0
+
+
+def bench_seeds(n: int) -> int:
+    """Time the verifier over ``n`` records of the seed fixture (each against its seed)."""
+    import json
+
+    from llmbrief.verify import verify_record
+
+    data = json.loads(SEED_RECORDS.read_text(encoding="utf-8"))
+    docs = [Document.model_validate(d) for d in data]
+    root = SEEDS.parent
+    pairs = [
+        (r, (root / d.source.path).read_text(encoding="utf-8")) for d in docs for r in d.records
+    ]
+    work = [pairs[i % len(pairs)] for i in range(n)]
+    loading = load_gazetteer()
+    t0 = time.perf_counter()
+    for r, text in pairs:  # the first pass: normalizing the seeds
+        verify_record(r, text)
+    first = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    verified = 0
+    for r, text in work:
+        out = verify_record(r, text)
+        verified += bool(out.verification and out.verification.verified)
+    elapsed = time.perf_counter() - t0
+    print(
+        f"{n} records of the seed fixture ({len(pairs)} distinct): {elapsed:.3f} s, "
+        f"{verified} verified, {n - verified} rejected; first pass {first:.3f} s, "
+        f"gazetteer loaded in {loading:.3f} s"
+    )
+    return 0
+
+
 def main(argv: list[str]) -> int:
     from llmbrief.verify import verify_document
 
+    if argv and argv[0] == "seeds":
+        return bench_seeds(int(argv[1]) if len(argv) > 1 else 10_000)
     n_articles = int(argv[0]) if argv else 1000
     per = int(argv[1]) if len(argv) > 1 else 10
     rng = random.Random(1234)
     docs = [make_document(rng, per, broken=0.2) for _ in range(n_articles)]
     chars = sum(len(t) for _, t, _ in docs)
     expected = sum(c for _, _, c in docs)
+    loading = load_gazetteer()
     t0 = time.perf_counter()
     verified = 0
     for doc, text, _ in docs:
@@ -208,7 +281,8 @@ def main(argv: list[str]) -> int:
     total = n_articles * per
     print(
         f"{total} records over {n_articles} articles ({chars / n_articles:.0f} chars each): "
-        f"{elapsed:.3f} s, {verified} verified, {total - verified} rejected"
+        f"{elapsed:.3f} s, {verified} verified, {total - verified} rejected "
+        f"(gazetteer loaded before, in {loading:.3f} s)"
     )
     return 0 if verified == expected else 1
 
