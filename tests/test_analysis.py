@@ -1,0 +1,195 @@
+"""llmbrief.analysis: spaCy's parse as a plain token table, and its cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from llmbrief import analysis
+from llmbrief.analysis import Parsed, analyse, from_json, parse_many, to_json
+from llmbrief.store import Store
+
+TEXTS = [
+    "Germany delivered 18 Leopard tanks to Kyiv.",
+    "North Korea may send up to 5,000 workers to Russia. Officials in Seoul said so.",
+    "The health ministry in Gaza reported on Monday.\nIt said 41 people were killed.",
+    "Sudan's army said 35 fighters died near El Fasher, according to the UN.",
+    "Thai Prime Minister Somchai Rattana will visit Myanmar next week.",
+]
+
+
+@pytest.fixture(scope="module")
+def parsed() -> list[Parsed]:
+    return parse_many(TEXTS)
+
+
+def test_parse_many_keeps_order_and_text(parsed: list[Parsed]) -> None:
+    assert [p.text for p in parsed] == TEXTS
+
+
+@pytest.mark.parametrize("n", range(len(TEXTS)))
+def test_token_offsets_are_raw_offsets(parsed: list[Parsed], n: int) -> None:
+    p = parsed[n]
+    assert p.tokens, "no tokens"
+    for k, t in enumerate(p.tokens):
+        assert t.i == k
+        assert p.text[t.start : t.end] == t.text
+        assert 0 <= t.head < len(p.tokens)
+        assert 0 <= t.sent < len(p.sents)
+
+
+@pytest.mark.parametrize("n", range(len(TEXTS)))
+def test_sentences_cover_their_tokens(parsed: list[Parsed], n: int) -> None:
+    p = parsed[n]
+    for si, s in enumerate(p.sents):
+        assert p.tokens[s.first].start == s.start
+        for i in range(s.first, s.last + 1):
+            assert p.tokens[i].sent == si
+            assert p.sentence_of(i) == s
+
+
+@pytest.mark.parametrize(
+    ("n", "sentences"),
+    [(0, 1), (1, 2), (2, 2), (3, 1), (4, 1)],
+)
+def test_sentence_count(parsed: list[Parsed], n: int, sentences: int) -> None:
+    assert len(parsed[n].sents) == sentences
+
+
+def _tok(p: Parsed, text: str) -> int:
+    return next(t.i for t in p.tokens if t.text == text)
+
+
+@pytest.mark.parametrize(
+    ("n", "word", "entity", "label"),
+    [
+        (1, "Korea", "North Korea", "GPE"),
+        (0, "Germany", "Germany", "GPE"),
+        (4, "Rattana", "Somchai Rattana", "PERSON"),
+    ],
+)
+def test_entity_at(parsed: list[Parsed], n: int, word: str, entity: str, label: str) -> None:
+    p = parsed[n]
+    i = _tok(p, word)
+    span = p.entity_at(i)
+    assert span is not None
+    assert p.span_text(*span)[2] == entity
+    assert p.tokens[i].ent == label
+    assert p.tokens[span[0]].ent_start
+
+
+def test_entity_at_outside_an_entity(parsed: list[Parsed]) -> None:
+    p = parsed[0]
+    assert p.entity_at(_tok(p, "delivered")) is None
+
+
+def test_tree_helpers(parsed: list[Parsed]) -> None:
+    p = parsed[0]
+    verb = _tok(p, "delivered")
+    tanks = _tok(p, "tanks")
+    assert p.tokens[verb].dep == "ROOT"
+    assert any(c.i == tanks for c in p.children(verb))
+    assert verb in [a.i for a in p.ancestors(tanks)]
+    assert p.subtree(verb) == list(range(len(p.tokens)))
+    sub = p.subtree(tanks)
+    assert p.span_text(sub[0], sub[-1])[2] == "18 Leopard tanks"
+    assert [t.text for t in p.tokens_in(18, 20)] == ["18"]
+
+
+def test_paragraph_start_of_first_sentence(parsed: list[Parsed]) -> None:
+    assert parsed[2].paragraph_start(0)
+
+
+def test_no_paragraph_start_without_a_line_break(parsed: list[Parsed]) -> None:
+    assert not parsed[1].paragraph_start(1)
+
+
+@pytest.mark.parametrize("n", range(len(TEXTS)))
+def test_cache_round_trip(parsed: list[Parsed], n: int) -> None:
+    p = parsed[n]
+    back = from_json(p.text, to_json(p))
+    assert back == p
+    assert back is not None and back.children(0) == p.children(0)
+
+
+def test_cache_of_another_format_is_ignored(parsed: list[Parsed]) -> None:
+    data = to_json(parsed[0]).replace(f'"f":{analysis.FORMAT}', '"f":-1')
+    assert from_json(parsed[0].text, data) is None
+
+
+class FakeStore:
+    """A dict with the Store's get/put."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}
+        self.puts = 0
+
+    def get(self, key: str) -> Any | None:
+        return self.data.get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        self.puts += 1
+        self.data[key] = value
+
+
+def _counting_parse(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = analysis.parse_many
+
+    def counting(texts: Any) -> list[Parsed]:
+        calls.append(len(texts))
+        return real(texts)
+
+    monkeypatch.setattr(analysis, "parse_many", counting)
+    return calls
+
+
+def test_analyse_with_a_store_parses_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counting_parse(monkeypatch)
+    store = FakeStore()
+    text = "Poland received 24 drones from Turkey in June."
+    first = analyse(text, store)
+    second = analyse(text, store)
+    assert calls == [1]
+    assert store.puts == 1
+    assert first == second
+    assert second.tokens[2].text == "24"
+
+
+def test_analyse_without_a_store_parses_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counting_parse(monkeypatch)
+    text = "Chad sent 500 soldiers to Niger."
+    assert analyse(text) == analyse(text)
+    assert calls == [1, 1]
+
+
+def test_analyse_different_texts_are_different_entries(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counting_parse(monkeypatch)
+    store = FakeStore()
+    a = analyse("Kenya sent 400 police officers to Haiti.", store)
+    b = analyse("Kenya sent 400 police officers to Haiti!", store)
+    assert len(calls) == 2 and len(store.data) == 2
+    assert a.text != b.text
+
+
+def test_analyse_with_a_real_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counting_parse(monkeypatch)
+    text = "Brazil donated 20 ambulances to Bolivia."
+    first = analyse(text, Store(tmp_path / "cache.db"))
+    second = analyse(text, Store(tmp_path / "cache.db"))  # a new connection, same file
+    assert calls == [1]
+    assert first == second
+
+
+def test_analyse_ignores_a_stale_cache_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = FakeStore()
+    text = "Spain sent 30 engineers to Chad."
+    analyse(text, store)
+    (key,) = store.data
+    store.data[key] = store.data[key].replace(f'"f":{analysis.FORMAT}', '"f":-1')
+    calls = _counting_parse(monkeypatch)
+    again = analyse(text, store)
+    assert calls == [1]
+    assert again.tokens[2].text == "30"

@@ -1,0 +1,90 @@
+"""llmbrief.claims: who claims a number, in its sentence or the one before it."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmbrief.analysis import Parsed, parse_many
+from llmbrief.attach import anchor_token
+from llmbrief.claims import claimants, sentence_claimants
+
+# (text, figure, first claimant as written or None, index of the claimant's sentence
+#  when it is not the number's own)
+CASES = [
+    ("According to Reuters, Egypt delivered 50 trucks to Sudan.", "50", "Reuters", None),
+    ("Egypt delivered 50 trucks to Sudan, according to the UN.", "50", "UN", None),
+    ("The defence ministry said Nigeria sent 800 peacekeepers to Mali.", "800",
+     "defence ministry", None),
+    ("Nigeria sent 800 peacekeepers to Mali, the defence ministry said.", "800",
+     "defence ministry", None),
+    ("Local officials estimate that 5,000 people have died in Tigray.", "5,000",
+     "Local officials", None),
+    ("Brazil donated 20 ambulances to Bolivia, as reported by local media.", "20",
+     "local media", None),
+    ("Junta troops captured 35 rebels near Mandalay, state media reported.", "35",
+     "state media", None),
+    ("Spain pledged 10 Leopard tanks for Kyiv, Defence Minister Marta Ruiz said on Thursday.",
+     "10", "Defence Minister Marta Ruiz", None),
+    ("Sudan's army said 35 fighters died near El Fasher.", "35", "Sudan's army", None),
+    ("The monitoring group reported on Monday.\nIt said 12 soldiers were killed near Kherson.",
+     "12", "monitoring group", 0),
+    ("The monitoring group reported on Monday. He said 12 soldiers were killed near Kherson.",
+     "12", "monitoring group", 0),
+    ("The army said on Monday.\nIt added that 200 troops had been sent to Goma.", "200",
+     "army", 0),
+    ("The monitoring group reported on Monday. The army said 12 soldiers were killed.", "12",
+     "army", None),
+    ("Aid workers counted 300 graves in Darfur. The UN confirmed 40 more on Friday.", "300",
+     "Aid workers", None),
+    ("It said 12 soldiers were killed near Kherson.", "12", None, None),
+    ("Chad sent 500 soldiers to Niger.", "500", None, None),
+    ("Chad sent 500 soldiers to Niger, according to him.", "500", None, None),
+    ("Mali hosts 1,000 Russian instructors. Chad sent 500 soldiers to Niger.", "500", None, None),
+]  # fmt: skip
+
+TEXTS = sorted({c[0] for c in CASES})
+
+
+@pytest.fixture(scope="module")
+def parsed() -> dict[str, Parsed]:
+    return dict(zip(TEXTS, parse_many(TEXTS), strict=True))
+
+
+def _anchor(p: Parsed, figure: str) -> int:
+    start = p.text.index(figure)
+    return anchor_token(p, start, start + len(figure))
+
+
+@pytest.mark.parametrize(("text", "figure", "claimant", "sentence"), CASES)
+def test_claimant(
+    parsed: dict[str, Parsed], text: str, figure: str, claimant: str | None, sentence: int | None
+) -> None:
+    p = parsed[text]
+    found, where = claimants(p, _anchor(p, figure))
+    assert (found[0].text if found else None) == claimant
+    assert where == sentence
+    for ph in found:
+        assert text[ph.start : ph.end] == ph.text
+        if where is not None:
+            assert p.tokens_in(ph.start, ph.end)[0].sent == where
+
+
+def test_a_pronoun_alone_points_back() -> None:
+    (p,) = parse_many(["It said 12 soldiers were killed near Kherson."])
+    names, pronoun_only = sentence_claimants(p, 0, None)
+    assert names == [] and pronoun_only
+
+
+def test_a_named_claimant_is_not_pronoun_only() -> None:
+    (p,) = parse_many(["The agency said 40 people died on Saturday."])
+    names, pronoun_only = sentence_claimants(p, 0, None)
+    assert [n.text for n in names] == ["agency"] and not pronoun_only
+
+
+def test_claimants_are_unique() -> None:
+    text = "According to the UN, 150 civilians were killed in Khartoum, the UN said."
+    (p,) = parse_many([text])
+    names, _ = sentence_claimants(p, 0, None)
+    lowered = [n.text.lower() for n in names]
+    assert lowered[0] == "un"
+    assert len(lowered) == len(set(lowered))

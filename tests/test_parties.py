@@ -1,0 +1,131 @@
+"""llmbrief.parties: who sends or supplies, who receives, whose losses."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmbrief.analysis import Parsed, parse_many
+from llmbrief.attach import Phrase, anchor_token, counted, governing_verb
+from llmbrief.parties import force_of, parties
+
+# (sentence, figure, first sender, first receiver); None: no candidate at all
+SENDS = [
+    ("Germany delivered 18 Leopard tanks to Kyiv.", "18", "Germany", "Ukraine"),
+    ("Poland received 24 drones from Turkey.", "24", "Turkey", "Poland"),
+    ("India bought 36 Rafale jets from France.", "36", "France", "India"),
+    ("Kyiv got 30 armoured vehicles from the Netherlands.", "30", "Netherlands", "Ukraine"),
+    ("Norway gave Ukraine 40 armoured vehicles.", "40", "Norway", "Ukraine"),
+    ("Spain pledged 10 Leopard tanks for Kyiv.", "10", "Spain", "Ukraine"),
+    ("The United States approved the sale of 400 Stinger missiles to Taiwan.", "400",
+     "United States", "Taiwan"),
+    ("North Korea may send up to 5,000 workers to Russia.", "5,000", "North Korea", "Russia"),
+    ("Pyongyang has sent 12,000 North Korean soldiers to Russia.", "12,000", "North Korea",
+     "Russia"),
+    ("Iran denied supplying 300 drones to Russia.", "300", "Iran", "Russia"),
+    ("Kenya plans to deploy 1,000 police officers to Haiti.", "1,000", "Kenya", "Haiti"),
+    ("Washington deployed 3,000 troops to Poland.", "3,000", "United States", "Poland"),
+    ("Canada shipped 5,000 rounds of artillery ammunition to Ukraine.", "5,000", "Canada",
+     "Ukraine"),
+    ("About 1,500 Belarusian soldiers crossed the border.", "1,500", "Belarus", None),
+    ("Iran's 200 drones reached Russia last spring.", "200", "Iran", "Russia"),
+    ("Chad is to send 500 soldiers to Niger.", "500", "Chad", "Niger"),
+    ("Egypt will deliver 30 trucks to Sudan.", "30", "Egypt", "Sudan"),
+    ("Brazil donated 20 ambulances to Bolivia.", "20", "Brazil", "Bolivia"),
+    ("Russia is considering sending 2,000 more troops to Mali.", "2,000", "Russia", "Mali"),
+    ("The shelling of the market left 2,000 killed.", "2,000", None, None),
+]  # fmt: skip
+
+ALSO = [
+    # (sentence, figure, a sender that must be offered, a receiver that must be offered)
+    ("About 400 mercenaries were sent by Moscow to Libya.", "400", "Russia", "Libya"),
+    ("Washington deployed 3,000 troops to Poland and Lithuania.", "3,000", "United States",
+     "Lithuania"),
+]  # fmt: skip
+
+FORCES = [
+    ("Israeli strikes killed 58 Palestinians overnight.", "58", "Palestinians"),
+    ("The fighting has caused some 900 casualties among Sudanese troops.", "900",
+     "Sudanese troops"),
+    ("The rebels said 300 soldiers were killed near Bakhmut.", "300", "soldiers"),
+    ("The army's 40 dead were buried on Friday.", "40", "army"),
+    ("The fighting killed 2,000 of them.", "2,000", None),
+    ("The shelling of the market left 2,000 killed.", "2,000", None),
+]  # fmt: skip
+
+TEXTS = sorted({row[0] for row in SENDS + ALSO + FORCES})
+
+
+@pytest.fixture(scope="module")
+def parsed() -> dict[str, Parsed]:
+    return dict(zip(TEXTS, parse_many(TEXTS), strict=True))
+
+
+def _read(p: Parsed, figure: str) -> tuple[int, Phrase | None, int | None, int | None, int]:
+    start = p.text.index(figure)
+    end = start + len(figure)
+    anchor = anchor_token(p, start, end)
+    ph, _, head = counted(p, anchor, end)
+    verb = governing_verb(p, head if head is not None else anchor)
+    return anchor, ph, head, verb, end
+
+
+def _parties(p: Parsed, figure: str) -> tuple[list[Phrase], list[Phrase]]:
+    anchor, _, head, verb, end = _read(p, figure)
+    return parties(p, anchor, head, verb, end)
+
+
+@pytest.mark.parametrize(("text", "figure", "sender", "receiver"), SENDS)
+def test_first_candidates(
+    parsed: dict[str, Parsed], text: str, figure: str, sender: str | None, receiver: str | None
+) -> None:
+    senders, receivers = _parties(parsed[text], figure)
+    assert (senders[0].party if senders else None) == sender
+    assert (receivers[0].party if receivers else None) == receiver
+
+
+@pytest.mark.parametrize(("text", "figure", "sender", "receiver"), SENDS + ALSO)
+def test_candidates_are_spans_of_the_source(
+    parsed: dict[str, Parsed], text: str, figure: str, sender: str | None, receiver: str | None
+) -> None:
+    senders, receivers = _parties(parsed[text], figure)
+    for ph in senders + receivers:
+        assert ph.text and text[ph.start : ph.end] == ph.text
+    for side in (senders, receivers):
+        names = [ph.party.lower() for ph in side]
+        assert len(names) == len(set(names)), names
+
+
+@pytest.mark.parametrize(("text", "figure", "sender", "receiver"), ALSO)
+def test_candidates_offered(
+    parsed: dict[str, Parsed], text: str, figure: str, sender: str, receiver: str
+) -> None:
+    senders, receivers = _parties(parsed[text], figure)
+    assert sender in [ph.party for ph in senders]
+    assert receiver in [ph.party for ph in receivers]
+
+
+def test_receiving_verb_does_not_make_the_receiver_a_sender(parsed: dict[str, Parsed]) -> None:
+    senders, receivers = _parties(parsed["Poland received 24 drones from Turkey."], "24")
+    assert senders[0].text == "Turkey"
+    assert receivers[0].text == "Poland"
+    assert senders[0].party not in [r.party for r in receivers[:1]]
+
+
+def test_demonym_sender_keeps_the_words_as_written(parsed: dict[str, Parsed]) -> None:
+    senders, _ = _parties(parsed["About 1,500 Belarusian soldiers crossed the border."], "1,500")
+    assert senders[0].text == "Belarusian"
+    assert senders[0].country == "Belarus"
+
+
+def test_capital_is_written_as_is_and_read_as_its_country(parsed: dict[str, Parsed]) -> None:
+    _, receivers = _parties(parsed["Germany delivered 18 Leopard tanks to Kyiv."], "18")
+    assert receivers[0].text == "Kyiv"
+    assert receivers[0].country == "Ukraine"
+
+
+@pytest.mark.parametrize(("text", "figure", "force"), FORCES)
+def test_force(parsed: dict[str, Parsed], text: str, figure: str, force: str | None) -> None:
+    p = parsed[text]
+    anchor, ph, head, _, _ = _read(p, figure)
+    got = force_of(p, anchor, head, ph)
+    assert (got.text if got else None) == force
