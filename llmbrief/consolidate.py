@@ -188,7 +188,7 @@ class Claim:
         if isinstance(r, EquipmentTransfer):
             return r.item
         if isinstance(r, Casualties):
-            return r.force
+            return r.force or "casualties"
         return r.visitor
 
     def actors_key(self) -> tuple[str, ...]:
@@ -198,7 +198,7 @@ class Claim:
         if isinstance(r, EquipmentTransfer):
             return (_country_key(r.supplier), _country_key(r.recipient))
         if isinstance(r, Casualties):
-            return tuple(sorted(_tokens(r.force, _GENERIC_FORCE_WORDS)))
+            return tuple(sorted(_tokens(r.force or "", _GENERIC_FORCE_WORDS)))
         return (_person_key(r.visitor), _country_key(r.host_country))
 
     def category_key(self) -> str | None:

@@ -223,7 +223,10 @@ class Casualties(_RecordBase):
     """Losses of a force: killed, wounded, captured, missing, or a total."""
 
     kind: Literal["casualties"] = "casualties"
-    force: str = Field(description="Whose losses, as written ('North Korean troops').")
+    force: str | None = Field(
+        default=None,
+        description="Whose losses, as written ('North Korean troops'); null if not said.",
+    )
     killed: Figure | None = Field(default=None, description="Killed, or null.")
     wounded: Figure | None = Field(default=None, description="Wounded, or null.")
     captured: Figure | None = Field(default=None, description="Captured, or null.")
@@ -318,6 +321,10 @@ class Provenance(StrictModel):
     backend: str | None = None
     created_at: datetime | None = None
     prompts: list[PromptRef] | None = None
+    analysis: str | None = Field(
+        default=None,
+        description="The spaCy pipeline that parsed the article, as name@version.",
+    )
     usage: Usage | None = None
 
 

@@ -36,6 +36,7 @@ from llmbrief.errors import (
     LLMBriefError,
     LLMError,
     NotAvailableError,
+    PromptError,
     cause_chain,
 )
 from llmbrief.models import Document, PromptRef, Provenance, Record, Source, Usage
@@ -133,7 +134,7 @@ class _LazyBackend:
         return self._backend
 
 
-def _provenance(settings: Settings, usage: dict[str, Any]) -> Provenance:
+def _provenance(settings: Settings, usage: dict[str, Any], analysis: str | None) -> Provenance:
     from llmbrief.prompts import get_prompt
 
     extract_p = get_prompt(settings.prompt)
@@ -148,6 +149,7 @@ def _provenance(settings: Settings, usage: dict[str, Any]) -> Provenance:
         prompts=[
             PromptRef(name=p.name, version=p.version, sha256=p.sha256) for p in (extract_p, visit_p)
         ],
+        analysis=analysis,
         usage=Usage(**usage),
     )
 
@@ -174,6 +176,11 @@ class ArticleExtractor:
         self.store = store
         self.backend = backend
         self.number_prompt = get_prompt(settings.prompt)
+        if self.number_prompt.meta.get("analysis") != "parse":
+            raise PromptError(
+                f"{self.number_prompt.ref} was written for the extraction before the parse "
+                "(llmbrief 0.1) and no longer runs; use extract@v4 or later"
+            )
         # each extract version names the visit prompt it was measured with
         self.visit_prompt = get_prompt(str(self.number_prompt.meta.get("visit_prompt", "visit@v1")))
         self.model = model_for(settings)
@@ -183,6 +190,8 @@ class ArticleExtractor:
         self._cached_lock = threading.Lock()
         #: set when the run is interrupted: workers stop before their next paid call
         self.cancel = threading.Event()
+        #: the spaCy pipeline (name@version) that parsed the articles of this run
+        self.analysis: str | None = None
 
     def _key(self, prompt: Any, article_sha: str, question: dict[str, Any], schema: Any) -> str:
         from llmbrief.store import cache_key
@@ -251,99 +260,95 @@ class ArticleExtractor:
         return answer
 
     def extract(self, path: Path, text: str, display: str) -> Document:
-        """All records of one article."""
-        from llmbrief.extract import (
-            allowed_statuses,
-            build_record,
-            build_visit,
-            has_cue,
-            merge_visits,
-            number_question_model,
-            plan_questions,
-            ranked_meanings,
-            ranked_statuses,
-            visit_question_model,
-            window,
-        )
+        """All records of one article: the analysis, then one question per number and visit."""
+        from llmbrief.analysis import analyse
+        from llmbrief.assemble import merge_visits
+        from llmbrief.reading import read_numbers
         from llmbrief.verify import verify_record
+        from llmbrief.visits import read_visits
 
         article_sha = sha256_text(text)
-        questions, countries = plan_questions(text)
+        parsed = analyse(text, None if self.settings.no_cache else self.store)
+        self.analysis = parsed.pipeline
         counts = {"cached": 0, "reasks": 0, "questions": 0}
         records: list[Record] = []
         visit_counts: dict[int, Any] = {}
-        words = int(self.number_prompt.meta.get("window_words", 8))
-        figure_choice = bool(self.number_prompt.meta.get("figure_choice", True))
-        ask_without_cue = bool(self.number_prompt.meta.get("ask_without_cue", True))
-        for q in questions:
+        for r in read_numbers(text, parsed):
+            if r.attachment.meanings[0] == "other":
+                continue  # nothing in its clause is counted by any record kind
             counts["questions"] += 1
-            if q.kind == "number":
-                assert q.mention is not None
-                m = q.mention
-                shown = window(m, words)
-                if not ask_without_cue and not has_cue(m, shown):
-                    continue  # nothing near it is counted by any record kind
-                meanings = ranked_meanings(m, shown)
-                statuses = (
-                    allowed_statuses(shown)
-                    if self.number_prompt.meta.get("status_from_wording")
-                    else ranked_statuses(shown)
-                )
-                kept: list[Any] = []
-                model_cls = number_question_model(
-                    m, text, countries, kept, meanings, statuses, figure_choice=figure_choice
-                )
-                content = self.number_prompt.render(
-                    window=shown,
-                    figure=m.figure.text,
-                    what_choices=", ".join(meanings),
-                    status_choices=", ".join(statuses),
-                )
-                key = self._key(
-                    self.number_prompt,
-                    article_sha,
-                    {"at": [m.figure.start, m.figure.end], "content": content},
-                    model_cls.model_json_schema(),
-                )
-                answer = self._ask(
-                    self.number_prompt, content, model_cls, kept, key, counts, display
-                )
-                if answer is None:
-                    continue
-                if answer["what"] == "visits":
-                    from llmbrief.extract import figure_from
+            answer = self._ask_number(text, article_sha, r, counts, display)
+            if answer is None:
+                continue
+            if answer["what"] == "visits":
+                from llmbrief.assemble import figure_from
 
-                    visit_counts[m.sentence.start] = figure_from(answer["figure"], "visits")
-                    continue
-                record = build_record(
-                    m, answer["figure"], answer["what"], answer["status"], countries
-                )
-                if record is not None:
-                    records.append(record)
-            else:
-                kept_v: list[Any] = []
-                vmodel = visit_question_model(q.candidates)
-                content = self.visit_prompt.render(
-                    sentence=q.sentence.text, visitor_choices=", ".join(q.candidates)
-                )
-                key = self._key(
-                    self.visit_prompt,
-                    article_sha,
-                    {"at": [q.sentence.start, q.sentence.end], "content": content},
-                    vmodel.model_json_schema(),
-                )
-                answer = self._ask(self.visit_prompt, content, vmodel, kept_v, key, counts, display)
-                if answer is None or answer["visit"] != "yes":
-                    continue
-                # plan_questions asks about numbers first, so a count ("thrice")
-                # told in this sentence is already known
-                count = visit_counts.get(q.sentence.start)
-                records.append(build_visit(q.sentence, answer["visitor"], answer["status"], count))
+                visit_counts[r.sentence[0]] = figure_from(r.figure.text, "visits")
+                continue
+            from llmbrief.assemble import number_record
+
+            record = number_record(text, r, answer)
+            if record is not None:
+                records.append(record)
+        for v in read_visits(parsed):
+            counts["questions"] += 1
+            record = self._ask_visit(text, article_sha, v, counts, display, visit_counts)
+            if record is not None:
+                records.append(record)
         final = [verify_record(r, text) for r in merge_visits(records)]
         return Document(
             source=Source(path=display, sha256=article_sha, title=_title(text)),
             records=final,
         )
+
+    def _ask_number(
+        self, text: str, article_sha: str, r: Any, counts: dict[str, int], display: str
+    ) -> dict[str, Any] | None:
+        from llmbrief.assemble import number_record
+        from llmbrief.questions import number_answer_model, number_values
+        from llmbrief.verify import verify_record
+
+        def check(answer: dict[str, Any]) -> Record | None:
+            record = number_record(text, r, answer)
+            return None if record is None else verify_record(record, text)
+
+        kept: list[Any] = []
+        model_cls = number_answer_model(r, check, kept)
+        words = int(self.number_prompt.meta.get("window_words", 0))
+        content = self.number_prompt.render(**number_values(text, r, words))
+        key = self._key(
+            self.number_prompt,
+            article_sha,
+            {"at": [r.figure.start, r.figure.end], "content": content},
+            model_cls.model_json_schema(),
+        )
+        return self._ask(self.number_prompt, content, model_cls, kept, key, counts, display)
+
+    def _ask_visit(
+        self,
+        text: str,
+        article_sha: str,
+        v: Any,
+        counts: dict[str, int],
+        display: str,
+        visit_counts: dict[int, Any],
+    ) -> Record | None:
+        from llmbrief.assemble import visit_record
+        from llmbrief.questions import visit_answer_model, visit_values
+
+        vmodel = visit_answer_model(v)
+        content = self.visit_prompt.render(**visit_values(text, v))
+        key = self._key(
+            self.visit_prompt,
+            article_sha,
+            {"at": [v.sentence[0], v.sentence[1], v.destination.start], "content": content},
+            vmodel.model_json_schema(),
+        )
+        answer = self._ask(self.visit_prompt, content, vmodel, [], key, counts, display)
+        if answer is None:
+            return None
+        # numbers are asked first, so a count ("thrice") told in this sentence is known
+        return visit_record(text, v, answer, visit_counts.get(v.sentence[0]))
 
 
 class _Cancelled(Exception):
@@ -501,7 +506,7 @@ def _finish_usage(
     usage = backend.usage.snapshot() if backend is not None else Usage().model_dump()
     usage["cached"] = extractor.cached
     result.usage = usage
-    prov = _provenance(settings, usage)
+    prov = _provenance(settings, usage, extractor.analysis)
     for r in result.results:
         if r.document is not None and r.document.provenance is None:
             r.document = r.document.model_copy(update={"provenance": prov})

@@ -52,6 +52,9 @@ class Prompt:
         missing = self.placeholders() - values.keys()
         if missing:
             raise PromptError(f"{self.ref}: no value for {', '.join(sorted(missing))}")
+        unused = values.keys() - self.placeholders()
+        if unused:  # a value the template never shows: the model would not see it
+            raise PromptError(f"{self.ref}: the template never uses {', '.join(sorted(unused))}")
 
         def fill(m: re.Match[str]) -> str:
             return values[m.group(1)]

@@ -253,7 +253,8 @@ def _sentence(claim: Claim) -> str:
         figure = f"{fig} {measure}" if fig else "losses"
         where = f" in {_clean(r.location)}" if r.location else ""
         status = f" ({verb})" if r.status != "actual" else ""
-        return f"{_clean(r.force)}: {figure}{where}{status}{_date(r.date_text)}"
+        whose = _clean(r.force) or "Unattributed losses"
+        return f"{whose}: {figure}{where}{status}{_date(r.date_text)}"
     assert isinstance(r, DiplomaticVisit)
     who = f"{_clean(r.visitor_role)} {_clean(r.visitor)}" if r.visitor_role else _clean(r.visitor)
     where = _clean(r.place) or _clean(r.host_country) or "an unnamed country"

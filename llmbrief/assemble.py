@@ -1,0 +1,233 @@
+"""Records from answers: what the model decided, on what the analysis found.
+
+Takes the article's text, a reading (:class:`~llmbrief.reading.NumberReading`
+or :class:`~llmbrief.visits.VisitReading`) and the model's answer; gives a
+record whose every printed attribute is a span of its own evidence, kept in
+``spans`` with raw offsets beside the normalized value (a country for
+"Pyongyang"). Pure: no model, no I/O.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmbrief.attach import Phrase
+from llmbrief.models import (
+    AttributeSpan,
+    Casualties,
+    Deployment,
+    DiplomaticVisit,
+    Evidence,
+    Figure,
+    Record,
+)
+from llmbrief.numbers import parse_figure_text
+from llmbrief.questions import NONE
+from llmbrief.reading import NumberReading
+from llmbrief.visits import VisitReading
+
+_PERSONNEL = [
+    (("sapper",), "sappers"),
+    (("special forces", "special operations", "commando"), "special_forces"),
+    (("engineer",), "engineers"),
+    (("builder", "construction", "reconstruction"), "construction_workers"),
+    (("adviser", "advisor", "instructor", "trainer"), "advisers"),
+    (("worker", "labor", "labour", "employee", "hands"), "laborers"),
+    (
+        ("troop", "soldier", "force", "unit", "fighter", "personnel", "military", "marine",
+         "peacekeeper", "paratrooper", "servicem", "army", "brigade", "battalion"),
+        "combat_troops",
+    ),
+]  # fmt: skip
+_CATEGORY = [
+    (("shell", "ammunition", "ammo", "round", "munition", "cartridge"), "ammunition"),
+    (("missile", "rocket"), "missiles"),
+    (("drone", "uav", "unmanned"), "drones"),
+    (("air defense", "air defence", "interceptor", "patriot"), "air_defense"),
+    (("artillery", "howitzer", "gun", "launcher", "mortar"), "artillery"),
+    (("tank", "vehicle", "armored", "armoured", "truck", "carrier"), "vehicles"),
+    (("rifle", "small arms", "weapon", "grenade"), "small_arms"),
+]
+
+
+def _classify(words: str | None, table: list[tuple[tuple[str, ...], str]], default: str) -> Any:
+    lw = (words or "").lower()
+    for keys, value in table:
+        if any(k in lw for k in keys):
+            return value
+    return default
+
+
+def figure_from(text: str, unit: str | None) -> Figure:
+    """A figure whose value, bounds and qualifier are parsed from its text by code."""
+    p = parse_figure_text(text)
+    return Figure(
+        text=text, value=p.value, low=p.low, high=p.high, qualifier=p.qualifier, unit=unit
+    )
+
+
+def evidence_of(text: str, start: int, end: int) -> Evidence:
+    """The evidence quote of raw ``[start, end)``, whitespace trimmed, with its offsets."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Evidence(quote=text[start:end], start=start, end=end)
+
+
+class _Grounded:
+    """Attribute values and the spans they come from, collected for one record."""
+
+    def __init__(self) -> None:
+        self.spans: list[AttributeSpan] = []
+
+    def take(self, field: str, ph: Phrase | None, value: str | None = None) -> str | None:
+        if ph is None or not ph.text:
+            return None
+        self.spans.append(AttributeSpan(field=field, text=ph.text, start=ph.start, end=ph.end))
+        return value if value is not None else ph.text
+
+
+def _pick(phrases: list[Phrase], answer: str | None, *, by_party: bool = True) -> Phrase | None:
+    if not answer or answer == NONE:
+        return None
+    for ph in phrases:
+        if (ph.party if by_party else ph.text) == answer:
+            return ph
+    return None
+
+
+def number_record(text: str, r: NumberReading, answer: dict[str, Any]) -> Record | None:
+    """The record an answer about a number describes; None when it counts something else."""
+    what = answer["what"]
+    if what in ("other", "visits"):
+        return None
+    a = r.attachment
+    g = _Grounded()
+    claimant = _pick(a.claimants, answer.get("claimant"), by_party=False)
+    common: dict[str, Any] = {
+        "claimant": g.take("claimant", claimant),
+        "status": answer["status"],
+        "date_text": g.take("date_text", a.date),
+        "evidence": [evidence_of(text, *r.evidence)],
+    }
+    unit = a.counted.text if a.counted else None
+    fig = figure_from(r.figure.text, unit)
+    if what in ("sent", "supplied"):
+        sender = _pick(a.senders, answer.get("sender"))
+        receiver = _pick(a.receivers, answer.get("receiver"))
+        parties = {
+            "from": g.take("sender" if what == "sent" else "supplier", sender, _party(sender)),
+            "to": g.take("receiver" if what == "sent" else "recipient", receiver, _party(receiver)),
+        }
+        if what == "sent":
+            return _finish(
+                Deployment(
+                    **common,
+                    sender=parties["from"],
+                    receiver=parties["to"],
+                    destination=g.take("destination", _not_country(a.destination)),
+                    personnel=_classify(unit, _PERSONNEL, "other"),
+                    personnel_text=g.take("personnel_text", a.counted),
+                    count=fig,
+                ),
+                g,
+            )
+        from llmbrief.models import EquipmentTransfer
+
+        return _finish(
+            EquipmentTransfer(
+                **common,
+                supplier=parties["from"],
+                recipient=parties["to"],
+                item=g.take("item", a.counted) or "equipment",
+                category=_classify(unit, _CATEGORY, "other"),
+                quantity=fig,
+            ),
+            g,
+        )
+    field = "total" if what == "casualties" else what
+    force = a.force
+    return _finish(
+        Casualties(
+            **common,
+            force=g.take("force", force),
+            location=g.take("location", a.location),
+            **{field: fig},
+        ),
+        g,
+    )
+
+
+def _party(ph: Phrase | None) -> str | None:
+    return ph.party if ph is not None else None
+
+
+def _not_country(ph: Phrase | None) -> Phrase | None:
+    """A destination worth printing: a place below the country ("Kursk region")."""
+    if ph is None:
+        return None
+    from llmbrief.gazetteer import country_of
+
+    return None if country_of(ph.text) == ph.text or ph.country == ph.text else ph
+
+
+def _finish(record: Record, g: _Grounded) -> Record:
+    return record.model_copy(update={"spans": g.spans})
+
+
+def visit_record(
+    text: str, v: VisitReading, answer: dict[str, Any], count: Figure | None = None
+) -> DiplomaticVisit | None:
+    """The visit record an answer confirms; None when the model says it is no visit."""
+    if answer.get("visit") != "yes":
+        return None
+    g = _Grounded()
+    visitor = next((ph for ph in v.visitors if ph.text == answer["visitor"]), v.visitors[0])
+    evidence = [evidence_of(text, *v.sentence)]
+    if v.named_in is not None and v.named_in != v.sentence:
+        evidence.insert(0, evidence_of(text, *v.named_in))
+    host = g.take("host_country", v.destination, v.host_country)
+    place = g.take("place", v.destination)
+    return DiplomaticVisit(
+        status=answer["status"],
+        date_text=g.take("date_text", v.date),
+        evidence=evidence,
+        visitor=g.take("visitor", visitor) or visitor.text,
+        visitor_role=g.take("visitor_role", v.role if v.role is not visitor else None),
+        host_country=host,
+        place=place,
+        count=count,
+        spans=g.spans,
+    )
+
+
+def merge_visits(records: list[Record]) -> list[Record]:
+    """Several sentences about one visitor's visit to one country become one record."""
+    out: list[Record] = []
+    by_key: dict[tuple[str, str | None, str], int] = {}
+    for r in records:
+        if not isinstance(r, DiplomaticVisit):
+            out.append(r)
+            continue
+        key = (r.visitor.lower().removeprefix("the ").split()[-1], r.host_country, r.status)
+        if key not in by_key:
+            by_key[key] = len(out)
+            out.append(r)
+            continue
+        prev = out[by_key[key]]
+        assert isinstance(prev, DiplomaticVisit)
+        fields = ("date_text", "visitor_role", "place", "count")
+        update: dict[str, Any] = {
+            "evidence": prev.evidence + [e for e in r.evidence if e not in prev.evidence],
+            "spans": prev.spans + [s for s in r.spans if s.field not in _filled(prev, fields)],
+            "verification": None,
+        }
+        for f in fields:
+            update[f] = getattr(prev, f) or getattr(r, f)
+        out[by_key[key]] = prev.model_copy(update=update)
+    return out
+
+
+def _filled(r: DiplomaticVisit, fields: tuple[str, ...]) -> set[str]:
+    return {f for f in (*fields, "visitor", "host_country") if getattr(r, f) is not None}

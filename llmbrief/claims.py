@@ -1,0 +1,124 @@
+"""Who claims a number: the attribution of its clause, read from the parse.
+
+Takes a parsed article and a number's anchor token; gives the candidate
+claimants, best first, each a :class:`~llmbrief.attach.Phrase` as written:
+
+1. "according to X" in the sentence;
+2. the subject of a reporting verb over the number's clause ("X said that…",
+   "…, X said", "X estimates…"), nearest in the tree first; the agent of a
+   passive one ("…, as reported by X");
+3. when the sentence names none, or says only "he said" / "it said", the
+   attribution of the previous sentence of the same paragraph.
+
+A candidate's sentence index says where it stands, so that the record's
+evidence can take that sentence in too.
+"""
+
+from __future__ import annotations
+
+from llmbrief import lexicon as lx
+from llmbrief.analysis import Parsed, Tok
+from llmbrief.attach import Phrase, noun_phrase
+
+_WEAK = frozenset(
+    ["it", "this", "that", "they", "he", "she", "we", "i", "you", "which", "who", "there"]
+)
+
+
+def _according_to(p: Parsed, first: int, last: int) -> list[Phrase]:
+    out: list[Phrase] = []
+    for i in range(first, last + 1):
+        t = p.tokens[i]
+        if t.lemma.lower() == "accord" and t.text.lower() == "according":
+            for c in p.children(i):
+                if c.dep == "prep" and c.text.lower() == "to":
+                    out.extend(_objects(p, c.i))
+        if t.text.lower() in ("citing", "quoting") or (
+            t.lemma.lower() in ("cite", "quote") and t.tag == "VBN"
+        ):
+            for c in p.children(i):
+                if c.dep in ("dobj", "agent"):
+                    out.extend([noun_phrase(p, c.i)] if c.dep == "dobj" else _objects(p, c.i))
+    return out
+
+
+def _objects(p: Parsed, prep: int) -> list[Phrase]:
+    """The objects of a preposition, pronouns left out ("according to him" says nothing)."""
+    return [
+        noun_phrase(p, o.i)
+        for o in p.children(prep)
+        if o.dep == "pobj" and o.pos != "PRON" and o.text.lower() not in _WEAK
+    ]
+
+
+def _reporting_subject(p: Parsed, v: Tok) -> tuple[Phrase | None, bool]:
+    """The subject of a reporting verb, and whether it is only a pronoun."""
+    for c in p.children(v.i):
+        if c.dep in ("nsubj", "nsubjpass"):
+            if c.pos == "PRON" or c.text.lower() in _WEAK:
+                return None, True
+            if c.dep == "nsubjpass":
+                continue
+            return _full_subject(p, c.i), False
+        if c.dep == "agent":
+            obj = _objects(p, c.i)
+            if obj:
+                return obj[0], False
+    return None, False
+
+
+def _full_subject(p: Parsed, i: int) -> Phrase:
+    """A subject with its title and appositions ("Maj. Gen. X, the press secretary")."""
+    ph = noun_phrase(p, i)
+    for c in p.children(i):
+        if c.dep == "appos":
+            ap = noun_phrase(p, c.i)
+            if ap.end > ph.end and "." not in p.text[ph.end : ap.start]:
+                return Phrase(ph.start, ap.end, p.text[ph.start : ap.end], ph.country, ph.label)
+    return ph
+
+
+def _tree_distance(p: Parsed, a: int, b: int) -> int:
+    up_a = [a, *[t.i for t in p.ancestors(a)]]
+    up_b = [b, *[t.i for t in p.ancestors(b)]]
+    for da, x in enumerate(up_a):
+        if x in up_b:
+            return da + up_b.index(x)
+    return 99
+
+
+def sentence_claimants(p: Parsed, sent: int, anchor: int | None) -> tuple[list[Phrase], bool]:
+    """The claimants a sentence names (nearest to ``anchor`` first), and whether it has
+    an attribution by pronoun only ("he said") that points to an earlier sentence."""
+    s = p.sents[sent]
+    out = _according_to(p, s.first, s.last)
+    reporting: list[tuple[int, Phrase]] = []
+    pronoun = False
+    for i in range(s.first, s.last + 1):
+        t = p.tokens[i]
+        if t.pos in ("VERB", "AUX") and t.lemma.lower() in lx.REPORTING:
+            subj, weak = _reporting_subject(p, t)
+            pronoun = pronoun or weak
+            if subj is not None and subj.text:
+                dist = _tree_distance(p, anchor, t.i) if anchor is not None else 0
+                reporting.append((dist, subj))
+    out.extend(ph for _, ph in sorted(reporting, key=lambda x: x[0]))
+    seen: set[str] = set()
+    unique = []
+    for ph in out:
+        if ph.text.lower() not in seen:
+            seen.add(ph.text.lower())
+            unique.append(ph)
+    return unique, pronoun and not unique
+
+
+def claimants(p: Parsed, anchor: int) -> tuple[list[Phrase], int | None]:
+    """Ranked claimants for a number, and the sentence they stand in when not its own."""
+    sent = p.tokens[anchor].sent
+    own, _ = sentence_claimants(p, sent, anchor)
+    if own:
+        return own, None
+    if p.paragraph_start(sent):
+        return [], None
+    before, _ = sentence_claimants(p, sent - 1, None)
+    return (before, sent - 1) if before else ([], None)

@@ -1,0 +1,350 @@
+"""Word classes of English that the analysis reads the parse with.
+
+Lemmas, not phrases: a verb is a reporting verb whatever its tense, a noun
+counts people whatever its number. These are facts of the language, the same
+for any story; nothing here names a place, a person or an organization.
+"""
+
+from __future__ import annotations
+
+#: Verbs that attribute what follows to their subject ("X said", "X estimates").
+REPORTING = frozenset(
+    [
+        "say",
+        "tell",
+        "report",
+        "announce",
+        "claim",
+        "estimate",
+        "state",
+        "confirm",
+        "add",
+        "note",
+        "write",
+        "accuse",
+        "allege",
+        "believe",
+        "assess",
+        "acknowledge",
+        "warn",
+        "cite",
+        "quote",
+        "reveal",
+        "disclose",
+        "show",
+        "suggest",
+        "indicate",
+        "find",
+        "testify",
+        "brief",
+        "declare",
+        "insist",
+        "argue",
+        "explain",
+        "inform",
+        "predict",
+        "put",
+        "place",
+        "tally",
+        "count",
+        "record",
+        "deny",
+        "admit",
+        "agree",
+        "conclude",
+        "observe",
+        "publish",
+        "release",
+    ]
+)
+#: Reporting verbs whose object clause is denied.
+DENYING = frozenset(["deny", "reject", "dismiss", "refute", "rebuff"])
+
+#: Modal verbs and what they leave open.
+MODAL_POSSIBLE = frozenset(["may", "might", "could", "can"])
+MODAL_PLANNED = frozenset(["will", "shall", "'ll", "wo"])
+MODAL_EITHER = frozenset(["would", "should"])
+#: Verbs and nouns whose complement is not yet done ("plans to send", "a plan to send").
+PLANNING = frozenset(
+    [
+        "plan",
+        "intend",
+        "pledge",
+        "promise",
+        "agree",
+        "prepare",
+        "expect",
+        "aim",
+        "seek",
+        "want",
+        "decide",
+        "vow",
+        "commit",
+        "schedule",
+        "propose",
+        "offer",
+        "approve",
+        "authorize",
+        "authorise",
+        "order",
+        "set",
+        "announce",
+        "design",
+        "mean",
+    ]
+)
+#: Verbs that promise what they govern: "pledged 10 tanks" is not yet delivered.
+PLEDGING = frozenset(
+    ["pledge", "promise", "offer", "commit", "earmark", "approve", "authorize", "authorise"]
+)
+SPECULATING = frozenset(
+    ["consider", "mull", "weigh", "contemplate", "discuss", "explore", "threaten"]
+)
+#: Adverbs that make a clause speculative.
+HEDGING_ADVERBS = frozenset(["possibly", "potentially", "perhaps", "maybe", "likely", "probably"])
+
+#: Verbs whose subject receives rather than gives ("Poland received 24 drones").
+RECEIVING = frozenset(
+    ["receive", "get", "obtain", "acquire", "buy", "purchase", "import", "take", "accept"]
+)
+#: Verbs of moving people or goods ("sent", "deployed", "shipped").
+TRANSFERRING = frozenset(
+    [
+        "send",
+        "deploy",
+        "dispatch",
+        "ship",
+        "deliver",
+        "supply",
+        "provide",
+        "transfer",
+        "give",
+        "sell",
+        "export",
+        "hand",
+        "station",
+        "move",
+        "transport",
+        "donate",
+        "lend",
+        "lease",
+        "contribute",
+        "bring",
+    ]
+)
+
+#: Nouns that count people who can be sent (their lemma).
+PEOPLE = frozenset(
+    [
+        "troop",
+        "soldier",
+        "worker",
+        "laborer",
+        "labourer",
+        "engineer",
+        "sapper",
+        "builder",
+        "personnel",
+        "fighter",
+        "marine",
+        "peacekeeper",
+        "officer",
+        "instructor",
+        "trainer",
+        "adviser",
+        "advisor",
+        "mercenary",
+        "force",
+        "unit",
+        "staff",
+        "employee",
+        "individual",
+        "specialist",
+        "guard",
+        "commando",
+        "servicemen",
+        "serviceman",
+        "paratrooper",
+        "sailor",
+        "airman",
+        "pilot",
+        "operator",
+        "technician",
+        "volunteer",
+        "recruit",
+        "conscript",
+        "reservist",
+        "militant",
+        "member",
+        "contractor",
+        "doctor",
+        "medic",
+        "crew",
+        "army",
+    ]
+)
+#: Nouns that count things that can be supplied (their lemma).
+MATERIEL = frozenset(
+    [
+        "shell",
+        "ammunition",
+        "ammo",
+        "missile",
+        "rocket",
+        "drone",
+        "tank",
+        "round",
+        "munition",
+        "launcher",
+        "howitzer",
+        "gun",
+        "artillery",
+        "weapon",
+        "vehicle",
+        "aircraft",
+        "jet",
+        "helicopter",
+        "system",
+        "container",
+        "warship",
+        "ship",
+        "vessel",
+        "submarine",
+        "rifle",
+        "bomb",
+        "grenade",
+        "mine",
+        "uav",
+        "interceptor",
+        "battery",
+        "radar",
+        "carrier",
+        "mortar",
+        "cartridge",
+        "projectile",
+        "equipment",
+        "arm",
+        "truck",
+        "boat",
+    ]
+)
+#: What losses are counted as.
+KILLED = frozenset(
+    ["kill", "die", "dead", "death", "fatality", "perish", "body", "slay", "execute"]
+)
+WOUNDED = frozenset(["wound", "injure", "injured", "wounded", "injury", "hurt"])
+CAPTURED = frozenset(
+    ["capture", "prisoner", "hostage", "pow", "detain", "abduct", "seize", "kidnap", "captive"]
+)
+CASUALTY = frozenset(["casualty", "loss"])
+MISSING = frozenset(["missing"])
+
+#: Units that make a number something other than a count of people or things.
+NOT_COUNTS = frozenset(
+    [
+        "percent",
+        "per",
+        "cent",
+        "km",
+        "kilometre",
+        "kilometer",
+        "mile",
+        "metre",
+        "meter",
+        "hectare",
+        "acre",
+        "year",
+        "month",
+        "week",
+        "day",
+        "hour",
+        "minute",
+        "second",
+        "dollar",
+        "euro",
+        "pound",
+        "ruble",
+        "rouble",
+        "yuan",
+        "won",
+        "yen",
+        "rupee",
+        "tonne",
+        "ton",
+        "kilogram",
+        "kg",
+        "mm",
+        "millimetre",
+        "millimeter",
+        "inch",
+        "degree",
+        "time",
+    ]
+)
+
+#: Verbs of travel or meeting that a visit is told with.
+TRAVEL = frozenset(
+    [
+        "visit",
+        "travel",
+        "arrive",
+        "fly",
+        "go",
+        "come",
+        "tour",
+        "land",
+        "head",
+        "reach",
+        "depart",
+        "leave",
+    ]
+)
+MEETING = frozenset(["meet", "hold", "host", "receive", "welcome", "greet"])
+#: Nouns that name a visit ("his trip to X", "a state visit").
+VISIT_NOUNS = frozenset(["visit", "trip", "tour", "journey", "arrival", "stay", "way"])
+#: Verbs that call a visit off ("cancelled his trip").
+CANCELLING = frozenset(["cancel", "postpone", "scrap", "call", "delay", "drop", "abandon"])
+
+#: Title words of offices ("president", "foreign minister", "secretary of state").
+OFFICES = frozenset(
+    [
+        "president",
+        "minister",
+        "secretary",
+        "chancellor",
+        "premier",
+        "leader",
+        "king",
+        "queen",
+        "prince",
+        "emperor",
+        "chairman",
+        "chair",
+        "head",
+        "chief",
+        "envoy",
+        "ambassador",
+        "general",
+        "commander",
+        "governor",
+        "mayor",
+        "speaker",
+        "pope",
+        "monarch",
+        "sultan",
+        "emir",
+        "sheikh",
+        "ruler",
+        "vice",
+        "deputy",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "director",
+        "advisor",
+        "adviser",
+        "official",
+        "diplomat",
+        "delegation",
+    ]
+)

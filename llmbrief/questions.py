@@ -1,0 +1,146 @@
+"""The questions asked of the model, and the answer schemas its grammar allows.
+
+Takes a :class:`~llmbrief.reading.NumberReading` or a
+:class:`~llmbrief.visits.VisitReading`; gives the prompt's values (every
+choice rendered into the text as the grammar allows it) and a pydantic answer
+model whose fields are enums of those choices, best first, ``none`` always
+offered for a party. The number answer model runs the verifier on the record
+the answer describes, inside its validator, so a failure is re-asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+
+from llmbrief.attach import Phrase
+from llmbrief.models import Record
+from llmbrief.reading import NumberReading
+from llmbrief.visits import VisitReading
+
+NONE = "none"
+
+
+class Answer(BaseModel):
+    """Base of every answer schema: no field beyond the question's."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def party_choices(phrases: Sequence[Phrase], limit: int = 4) -> list[str]:
+    """The parties offered, as a record would name them, best first, then ``none``."""
+    out: list[str] = []
+    for ph in phrases:
+        name = ph.party
+        if name and name not in out and name != NONE:
+            out.append(name)
+        if len(out) == limit:
+            break
+    return [*out, NONE]
+
+
+def claimant_choices(phrases: Sequence[Phrase], limit: int = 3) -> list[str]:
+    """The claimants offered, as written, best first, then ``none``."""
+    out: list[str] = []
+    for ph in phrases:
+        if ph.text and ph.text not in out and ph.text != NONE:
+            out.append(ph.text)
+        if len(out) == limit:
+            break
+    return [*out, NONE]
+
+
+def number_values(text: str, r: NumberReading, words: int = 8) -> dict[str, str]:
+    """The values of an ``extract@v4`` prompt for one number; every choice is shown.
+
+    The text is a verbatim slice of the source, ``words`` words either side of the
+    number (0: the whole sentence)."""
+    a = r.attachment
+    return {
+        "text": r.shown(text, words),
+        "figure": r.figure.text,
+        "counts": a.counted.text if a.counted else "?",
+        "what_choices": ", ".join(a.meanings),
+        "status_choices": ", ".join(a.statuses),
+        "from_choices": ", ".join(party_choices(a.senders)),
+        "to_choices": ", ".join(party_choices(a.receivers)),
+        "by_choices": ", ".join(claimant_choices(a.claimants)),
+    }
+
+
+def _enum(values: Sequence[str], description: str) -> tuple[Any, Any]:
+    return (Literal[tuple(values)], Field(description=description))
+
+
+def number_answer_model(
+    r: NumberReading,
+    check: Callable[[dict[str, Any]], Record | None],
+    keep: list[tuple[dict[str, Any], Record | None]],
+) -> type[Answer]:
+    """The answer schema for one number.
+
+    ``check`` builds and verifies the record an answer describes and returns
+    it (None for "other"); a record that fails verification raises
+    ``ValueError`` with the verifier's reasons, which instructor sends back to
+    the model. Every answer and its record are appended to ``keep``.
+    """
+    a = r.attachment
+    fields: dict[str, Any] = {
+        # the figure as found, forced: copying it first keeps the small model on the number
+        "figure": _enum((r.figure.text,), "The number as the source writes it."),
+        "what": _enum(a.meanings, "What the number counts."),
+        "status": _enum(a.statuses, "Whether it happened."),
+        "sender": _enum(party_choices(a.senders), "Who sends or supplies it."),
+        "receiver": _enum(party_choices(a.receivers), "Who receives it."),
+        "claimant": _enum(claimant_choices(a.claimants), "Who says so."),
+    }
+
+    def validate(self: Any) -> Any:
+        answer = self.model_dump()
+        record = check(answer)
+        keep.append((answer, record))
+        v = record.verification if record is not None else None
+        if v is not None and not v.verified:
+            from llmbrief.verify import problems_for_model
+
+            raise ValueError(problems_for_model(v))
+        return self
+
+    validators: dict[str, Any] = {"verify": model_validator(mode="after")(validate)}
+    model: type[Answer] = create_model(
+        "NumberAnswer", __base__=Answer, __validators__=validators, **fields
+    )
+    return model
+
+
+def visitor_choices(v: VisitReading) -> list[str]:
+    """The visitors offered, as written, best first."""
+    out: list[str] = []
+    for ph in v.visitors:
+        if ph.text and ph.text not in out:
+            out.append(ph.text)
+    return out
+
+
+def visit_values(text: str, v: VisitReading) -> dict[str, str]:
+    """The values of a ``visit@v3`` prompt for one possible visit."""
+    a, b = v.sentence
+    return {
+        "sentence": text[a:b],
+        "destination": v.destination.text,
+        "visitor_choices": ", ".join(visitor_choices(v)),
+        "status_choices": ", ".join(v.statuses),
+    }
+
+
+def visit_answer_model(v: VisitReading) -> type[Answer]:
+    """The answer schema for one possible visit."""
+    fields: dict[str, Any] = {
+        "visit": _enum(("yes", "no"), "Does the sentence tell this visit?"),
+        "visitor": _enum(visitor_choices(v), "Who travels."),
+        "status": _enum(v.statuses, "Whether it happened."),
+    }
+    model: type[Answer] = create_model("VisitAnswer", __base__=Answer, **fields)
+    return model

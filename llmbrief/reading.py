@@ -1,0 +1,120 @@
+"""The reading of one article: every number worth a question, with its attachment.
+
+Takes the article's text and its :class:`~llmbrief.analysis.Parsed`; gives
+:class:`NumberReading` items (the figure as found, what the parse attaches to
+it, the evidence sentences) in text order. Dates, years, percentages and spans
+of time are not figures of any record and are left out here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from llmbrief.analysis import Parsed
+from llmbrief.attach import (
+    Attachment,
+    allowed_statuses,
+    anchor_token,
+    clause_date,
+    clause_place,
+    clause_status,
+    counted,
+    governing_verb,
+    rank_meanings,
+)
+from llmbrief.claims import claimants
+from llmbrief.numbers import FoundFigure, find_figures
+from llmbrief.parties import force_of, parties
+
+#: Longest piece of text shown in one question; longer sentences are cut around the number.
+MAX_SHOWN_CHARS = 700
+
+_WORD = re.compile(r"\S+")
+# "three months", "two years": a span of time, never a figure of a record.
+_DURATION = re.compile(r"[\s-]+(?:days?|weeks?|months?|years?|decades?|hours?|minutes?)\b", re.I)
+
+
+@dataclass(frozen=True)
+class NumberReading:
+    """One number of the article and what the analysis found around it."""
+
+    figure: FoundFigure  # raw offsets into the article
+    attachment: Attachment
+    sentence: tuple[int, int]  # raw offsets of the number's sentence
+    evidence: tuple[int, int]  # raw offsets of the evidence: the sentence, or two
+
+    def shown(self, text: str, words: int = 0) -> str:
+        """The text shown to the model: a verbatim slice of the source around the number,
+        the whole sentence or ``words`` words either side of it (within the sentence)."""
+        a, b = self.sentence
+        if words:
+            before = [m.start() for m in _WORD.finditer(text, a, self.figure.start)]
+            after = [m.end() for m in _WORD.finditer(text, self.figure.end, b)]
+            a = before[-words] if len(before) >= words else a
+            b = after[words - 1] if len(after) >= words else b
+        if b - a > MAX_SHOWN_CHARS:
+            mid = (self.figure.start + self.figure.end) // 2
+            a = max(a, mid - MAX_SHOWN_CHARS // 2)
+            b = min(b, a + MAX_SHOWN_CHARS)
+        return text[a:b].strip()
+
+
+def find_numbers(text: str) -> list[FoundFigure]:
+    """Every number of the article that could be a figure (not dates, years or percentages)."""
+    out = []
+    for f in find_figures(text):
+        if f.is_date or f.unit_hint == "percent" or _DURATION.match(text, f.end):
+            continue
+        out.append(f)
+    return out
+
+
+def attach_number(p: Parsed, f: FoundFigure) -> Attachment:
+    """What the parse attaches to one number."""
+    anchor = anchor_token(p, f.number_start, f.end)
+    phrase, lemma, head = counted(p, anchor, f.end)
+    verb = governing_verb(p, head if head is not None else anchor)
+    status = clause_status(p, verb, anchor)
+    senders, receivers = parties(p, anchor, head, verb, f.end)
+    claims, claim_sent = claimants(p, anchor)
+    return Attachment(
+        anchor=anchor,
+        counted=phrase,
+        counted_lemma=lemma,
+        verb=verb,
+        verb_lemma=p.tokens[verb].lemma.lower() if verb is not None else None,
+        meanings=rank_meanings(p, anchor, f.text, lemma, head, verb),
+        statuses=allowed_statuses(status),
+        senders=senders,
+        receivers=receivers,
+        force=force_of(p, anchor, head, phrase),
+        destination=clause_place(p, verb, ("to", "into", "in", "inside")),
+        location=clause_place(p, verb, ("in", "near", "at", "around")),
+        date=clause_date(p, verb, anchor),
+        claimants=claims,
+        claimant_sentence=claim_sent,
+    )
+
+
+def read_numbers(text: str, p: Parsed) -> list[NumberReading]:
+    """Every number of the article with its attachment, in text order."""
+    out = []
+    for f in find_numbers(text):
+        try:
+            att = attach_number(p, f)
+        except ValueError:
+            continue  # a number the tokenizer split oddly: nothing to attach it to
+        s = p.sentence_of(att.anchor)
+        ev_start = s.start
+        if att.claimant_sentence is not None:
+            ev_start = p.sents[att.claimant_sentence].start
+        out.append(
+            NumberReading(
+                figure=replace(f),
+                attachment=att,
+                sentence=(s.start, s.end),
+                evidence=(ev_start, s.end),
+            )
+        )
+    return out

@@ -1,0 +1,261 @@
+"""Visits of anyone to anywhere, read from the parse.
+
+Takes a parsed article; gives :class:`VisitReading` items: a travel or meeting
+verb ("visited", "arrived in", "will travel to", "held talks in") or a visit
+noun ("his trip to", "a state visit to") with a person or an office-holder
+as its traveller and a place as its destination, one item per (traveller,
+destination) pair, so that "X and Y flew to A and B" gives four. Offices
+("the Russian president") are resolved to the person the article names for
+them. Statuses come from the clause: "will visit" is planned, "cancelled his
+trip" and "did not travel" are denied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from llmbrief import lexicon as lx
+from llmbrief.analysis import Parsed, Tok
+from llmbrief.attach import Phrase, allowed_statuses, clause_date, clause_status, noun_phrase
+from llmbrief.attach import verb_chain as _chain
+
+
+@dataclass(frozen=True)
+class VisitReading:
+    """One possible visit: who, where to, and what the clause says of it."""
+
+    trigger: int  # the token of the verb or noun that tells the visit
+    visitors: list[Phrase]  # ranked, best first
+    destination: Phrase
+    host_country: str
+    statuses: list[str]
+    date: Phrase | None
+    sentence: tuple[int, int]
+    #: the sentence that names the person an office stands for, when elsewhere
+    named_in: tuple[int, int] | None = None
+    role: Phrase | None = None
+
+
+_PLACES = ("GPE", "LOC", "FAC")
+
+
+def _country(ph: Phrase) -> str | None:
+    """The country a destination is in: its own name, else the last place it names
+    ("the Red Sea city of Jeddah" is in the country of Jeddah). Cities and regions
+    count only where the parser saw a place, so "the Gulf" is no province."""
+    if ph.country:
+        return ph.country
+    from llmbrief.gazetteer import find_places
+
+    found = [
+        m
+        for m in find_places(ph.text)
+        if m.kind in ("country", "capital") or (m.kind != "demonym" and ph.label in _PLACES)
+    ]
+    return found[-1].country if found else None
+
+
+def own_country(p: Parsed, ph: Phrase) -> str | None:
+    """The country of a person, from a demonym or country written with their name here
+    or at another mention of them ("Turkish President X", "India's Prime Minister X")."""
+    from llmbrief.gazetteer import find_places
+
+    last = ph.text.split()[-1] if ph.text.split() else ""
+    texts = [ph.text]
+    for t in p.tokens:
+        if t.text == last and t.ent == "PERSON":
+            ent = p.entity_at(t.i) or (t.i, t.i)
+            texts.append(_title_before(p, ent)[1])
+    for text in texts:
+        for m in find_places(text):
+            if m.kind in ("country", "demonym"):
+                return m.country
+    return None
+
+
+def _destinations(p: Parsed, t: Tok) -> list[Phrase]:
+    out: list[Phrase] = []
+
+    def add(i: int) -> None:
+        ph = noun_phrase(p, i)
+        if _country(ph):
+            out.append(ph)
+        for c in p.children(i):
+            if c.dep == "conj":
+                add(c.i)
+
+    for c in p.children(t.i):
+        if c.dep == "dobj" and t.lemma.lower() in ("visit", "tour", "reach"):
+            add(c.i)
+        elif c.dep == "prep" and c.text.lower() in ("to", "in", "into", "for", "at"):
+            if t.lemma.lower() in lx.MEETING and c.text.lower() not in ("in", "at"):
+                continue
+            for o in p.children(c.i):
+                if o.dep == "pobj":
+                    add(o.i)
+        elif c.dep == "dobj" and t.lemma.lower() in lx.MEETING:
+            # "held talks in Jakarta": the place hangs off the object
+            for cc in p.children(c.i):
+                if cc.dep == "prep" and cc.text.lower() in ("in", "at"):
+                    for o in p.children(cc.i):
+                        if o.dep == "pobj":
+                            add(o.i)
+        elif c.dep in ("compound", "amod") and t.pos == "NOUN":
+            ph = noun_phrase(p, c.i)
+            if ph.country and c.ent == "GPE":
+                out.append(ph)
+    return out
+
+
+def _is_traveller(p: Parsed, i: int) -> bool:
+    t = p.tokens[i]
+    return t.ent == "PERSON" or t.lemma.lower() in lx.OFFICES
+
+
+def _with_conj(p: Parsed, i: int) -> list[int]:
+    out = [i]
+    for c in p.children(i):
+        if c.dep == "conj" and p.tokens[c.i].pos in ("PROPN", "NOUN"):
+            out.extend(_with_conj(p, c.i))
+    return out
+
+
+def _travellers(p: Parsed, t: Tok) -> list[int]:
+    """The subject of the travel verb, or the possessor/actor of a visit noun."""
+    if t.pos == "NOUN":
+        for c in p.children(t.i):
+            if c.dep == "poss":
+                return _with_conj(p, c.i)
+        # "X began a visit", "X is on a trip": the subject of the verb over the noun
+        for a in p.ancestors(t.i):
+            if a.sent != t.sent:
+                break
+            if a.pos in ("VERB", "AUX"):
+                return _travellers(p, a) if a.pos == "VERB" or a.dep == "ROOT" else []
+        return []
+    for v in _chain(p, t.i):
+        for c in p.children(v.i):
+            if c.dep == "nsubj":
+                return _with_conj(p, c.i)
+    return []
+
+
+def _earlier_person(p: Parsed, before: int) -> int | None:
+    """The most recent person named before token ``before`` (for "he", "she")."""
+    for i in range(before - 1, -1, -1):
+        if p.tokens[i].ent == "PERSON" and p.tokens[i].dep in ("nsubj", "poss", "pobj", "appos"):
+            return i
+    return None
+
+
+def _title_before(p: Parsed, ent: tuple[int, int]) -> tuple[int, str]:
+    """The title written right before a name ("Brazilian President", "India's Prime
+    Minister"): its first token and its words."""
+    first = ent[0]
+    while first > 0 and p.tokens[first - 1].pos in ("PROPN", "ADJ", "NOUN", "PART"):
+        if p.tokens[first - 1].text.isspace():
+            break
+        first -= 1
+    return first, p.text[p.tokens[first].start : p.tokens[ent[0]].start]
+
+
+def resolve_office(p: Parsed, office: Phrase) -> tuple[Phrase, int] | None:
+    """The person the article names for an office ("the Chilean president" -> the name
+    written after "Chilean President" elsewhere), and that person's sentence."""
+    words = {w.lower().strip(".,'’s") for w in office.text.split()} - {"the", "a", "an"}
+    heads = words & lx.OFFICES
+    if not heads:
+        return None
+    seen: set[tuple[int, int]] = set()
+    for t in p.tokens:
+        ent = p.entity_at(t.i) if t.ent == "PERSON" else None
+        if ent is None or ent in seen:
+            continue
+        seen.add(ent)
+        _, title = _title_before(p, ent)
+        title_words = {w.lower().strip(".,'’s") for w in title.split()}
+        if heads <= title_words and words <= title_words:
+            a, b, text = p.span_text(*ent)
+            return Phrase(a, b, text, None, "PERSON"), t.sent
+    return None
+
+
+def _visit_status(p: Parsed, t: Tok) -> str:
+    """The trigger's own clause first ("will travel"), then what governs it ("cancelled
+    his trip", "upcoming visit", "plans a visit")."""
+    if t.pos == "VERB":
+        own = clause_status(p, t.i, t.i)
+        if own != "actual":
+            return own
+    if any(c.dep == "amod" and c.lemma.lower() in ("upcoming", "planned") for c in p.children(t.i)):
+        return "planned"
+    for a in p.ancestors(t.i):
+        if a.sent != t.sent:
+            break
+        if a.lemma.lower() in lx.CANCELLING:
+            return "denied"
+        if a.pos == "VERB":
+            return clause_status(p, a.i, t.i) if t.pos == "NOUN" else "actual"
+    return "actual"
+
+
+def _candidates(p: Parsed, i: int) -> tuple[list[Phrase], tuple[int, int] | None, Phrase | None]:
+    t = p.tokens[i]
+    if t.pos == "PRON":
+        j = _earlier_person(p, i)
+        if j is None:
+            return [], None, None
+        s = p.sentence_of(j)
+        return [noun_phrase(p, j)], (s.start, s.end), None
+    ph = noun_phrase(p, i)
+    if ph.country or (t.ent != "PERSON" and t.tag in ("NNS", "NNPS")):
+        return [], None, None  # a place the tagger took for a person; "leaders" in general
+    if t.ent != "PERSON" and t.lemma.lower() in lx.OFFICES:
+        named = resolve_office(p, ph)
+        if named is not None:
+            s = p.sents[named[1]]
+            return [named[0], ph], (s.start, s.end), ph
+    return [ph], None, None
+
+
+def read_visits(p: Parsed) -> list[VisitReading]:
+    """Every (traveller, destination) a travel verb or visit noun tells, in text order."""
+    out: list[VisitReading] = []
+    for t in p.tokens:
+        lem = t.lemma.lower()
+        if not (
+            (t.pos == "VERB" and lem in lx.TRAVEL | lx.MEETING)
+            or (t.pos == "NOUN" and lem in lx.VISIT_NOUNS)
+        ):
+            continue
+        dests = _destinations(p, t)
+        travellers = [
+            i for i in _travellers(p, t) if _is_traveller(p, i) or p.tokens[i].pos == "PRON"
+        ]
+        if not dests or not travellers:
+            continue
+        s = p.sentence_of(t.i)
+        status = _visit_status(p, t)
+        for i in travellers:
+            visitors, named_in, role = _candidates(p, i)
+            if not visitors:
+                continue
+            home = own_country(p, visitors[0])
+            for d in dests:
+                host = _country(d)
+                if host is None or host == home:
+                    continue  # no place, or the traveller's own country (going home)
+                out.append(
+                    VisitReading(
+                        trigger=t.i,
+                        visitors=visitors,
+                        destination=d,
+                        host_country=host,
+                        statuses=allowed_statuses(status),
+                        date=clause_date(p, t.i if t.pos == "VERB" else None, t.i),
+                        sentence=(s.start, s.end),
+                        named_in=named_in,
+                        role=role,
+                    )
+                )
+    return out
