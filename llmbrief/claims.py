@@ -43,12 +43,22 @@ def _according_to(p: Parsed, first: int, last: int) -> list[Phrase]:
 
 
 def _objects(p: Parsed, prep: int) -> list[Phrase]:
-    """The objects of a preposition, pronouns left out ("according to him" says nothing)."""
-    return [
-        noun_phrase(p, o.i)
-        for o in p.children(prep)
-        if o.dep == "pobj" and o.pos != "PRON" and o.text.lower() not in _WEAK
-    ]
+    """The objects of a preposition, pronouns left out ("according to him" says nothing);
+    "a report by X" gives X."""
+    out = []
+    for o in p.children(prep):
+        if o.dep != "pobj" or o.pos == "PRON" or o.text.lower() in _WEAK:
+            continue
+        if not _is_source(p, o.i):
+            by = [
+                b
+                for b in p.children(o.i)
+                if b.dep == "prep" and b.text.lower() in ("by", "from", "of")
+            ]
+            out.extend(x for b in by for x in _objects(p, b.i))
+            continue
+        out.append(noun_phrase(p, o.i))
+    return out
 
 
 def _reporting_subject(p: Parsed, v: Tok) -> tuple[Phrase | None, bool]:
@@ -57,7 +67,7 @@ def _reporting_subject(p: Parsed, v: Tok) -> tuple[Phrase | None, bool]:
         if c.dep in ("nsubj", "nsubjpass"):
             if c.pos == "PRON" or c.text.lower() in _WEAK:
                 return None, True
-            if c.dep == "nsubjpass":
+            if c.dep == "nsubjpass" or not _is_source(p, c.i):
                 continue
             return _full_subject(p, c.i), False
         if c.dep == "agent":
@@ -65,6 +75,15 @@ def _reporting_subject(p: Parsed, v: Tok) -> tuple[Phrase | None, bool]:
             if obj:
                 return obj[0], False
     return None, False
+
+
+def _is_source(p: Parsed, i: int) -> bool:
+    """A person, organization or country, or a noun that stands for one ("officials"):
+    not "the report", "the data" or "video footage"."""
+    t = p.tokens[i]
+    if t.ent in ("PERSON", "ORG", "NORP", "GPE") or t.pos == "PROPN":
+        return True
+    return t.lemma.lower() in lx.SOURCES | lx.OFFICES
 
 
 def _full_subject(p: Parsed, i: int) -> Phrase:

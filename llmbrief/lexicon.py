@@ -299,7 +299,9 @@ TRAVEL = frozenset(
         "leave",
     ]
 )
-MEETING = frozenset(["meet", "hold", "host", "receive", "welcome", "greet"])
+MEETING = frozenset(["meet", "hold"])
+#: Verbs whose object is the visitor and whose subject the host ("X received Y in Z").
+HOSTING = frozenset(["host", "receive", "welcome", "greet"])
 #: Nouns that name a visit ("his trip to X", "a state visit").
 VISIT_NOUNS = frozenset(["visit", "trip", "tour", "journey", "arrival", "stay", "way"])
 #: Verbs that call a visit off ("cancelled his trip").
@@ -348,3 +350,21 @@ OFFICES = frozenset(
         "delegation",
     ]
 )
+
+#: Nouns that can stand for a source of a claim ("officials said", "the ministry
+#: reported"), besides named people, organizations and countries.
+SOURCES = frozenset(
+    [
+        "official", "officer", "ministry", "minister", "spokesperson", "spokesman",
+        "spokeswoman", "agency", "service", "intelligence", "government", "military", "army",
+        "office", "department", "source", "analyst", "expert", "media", "outlet", "newspaper",
+        "broadcaster", "council", "committee", "lawmaker", "legislator", "authority",
+        "command", "commander", "police", "diplomat", "observer", "monitor", "group",
+        "organization", "organisation", "institute", "watchdog", "prosecutor", "court",
+        "administration", "presidency", "embassy", "mission", "staff", "secretary",
+        "president", "leader", "chief", "head", "governor", "mayor", "general", "witness",
+        "resident", "activist", "researcher", "correspondent", "journalist", "reporter",
+        "medium", "worker", "doctor", "medic", "survivor", "villager", "rescuer", "aide",
+        "representative", "negotiator", "mediator", "adviser", "advisor", "member", "envoy",
+    ]
+)  # fmt: skip

@@ -11,6 +11,9 @@ then the other countries of the sentence by distance. Each is a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from llmbrief import lexicon as lx
 from llmbrief.analysis import Parsed
 from llmbrief.attach import Phrase, clause_tokens, noun_phrase, verb_chain
@@ -101,40 +104,92 @@ def _sentence_places(p: Parsed, anchor: int) -> list[Phrase]:
     return sorted(found, key=lambda ph: abs(ph.start - at))
 
 
-def parties(
-    p: Parsed, anchor: int, head: int | None, verb: int | None, end_char: int
-) -> tuple[list[Phrase], list[Phrase]]:
-    """Ranked candidates for (sender or supplier, receiver or recipient)."""
-    senders: list[Phrase] = []
-    receivers: list[Phrase] = []
-    heads = [h for h in (head, verb) if h is not None]
-    receiving = verb is not None and p.tokens[verb].lemma.lower() in lx.RECEIVING
-    for ph in _own(p, head, end_char):
-        _add(senders, ph)
-    if verb is not None:
-        chain = [v.i for v in verb_chain(p, verb)]
-        subj = _subject(p, verb)
-        passive_subject = any(c.dep == "nsubjpass" for v in chain for c in p.children(v))
-        if receiving:
-            _add(receivers, subj)
-            for ph in _prep_objects(p, [*chain, *heads], _FROM):
-                _add(senders, ph)
-        else:
-            if not passive_subject:
-                _add(senders, subj)
-            _add(senders, _agent(p, verb))
-            for ph in _prep_objects(p, [*chain, *heads], _FROM):
-                _add(senders, ph)
-        for ph in _prep_objects(p, [*chain, *heads], _TO):
-            _add(receivers, ph)
-        for i in clause_tokens(p, verb):  # "delivered Kyiv 40 tanks": the dative
-            if p.tokens[i].dep == "dative":
-                _add(receivers, noun_phrase(p, i))
-    for ph in _sentence_places(p, anchor):
-        if all(ph.party.lower() != x.party.lower() for x in senders + receivers):
+def _carriers(p: Parsed, head: int | None, verb: int | None) -> list[int]:
+    """The verbs that move what is counted: the governing verb and the verbs it is the
+    complement of, and participles on the counted noun ("containers sent from X to Y")."""
+    out = [v.i for v in verb_chain(p, verb)] if verb is not None else []
+    if head is not None:
+        out += [c.i for c in p.children(head) if c.dep in ("acl", "relcl") and c.pos == "VERB"]
+    return out
+
+
+def _roles(p: Parsed, v: int, heads: list[int]) -> tuple[list[Phrase], list[Phrase]]:
+    """Who gives and who gets, as verb ``v`` tells it."""
+    givers: list[Phrase] = []
+    getters: list[Phrase] = []
+    receiving = p.tokens[v].lemma.lower() in lx.RECEIVING
+    subj = _subject(p, v)
+    passive = any(c.dep == "nsubjpass" for c in p.children(v))
+    if receiving:
+        _add(getters, subj)
+    elif not passive:
+        _add(givers, subj)
+    _add(givers, _agent(p, v))
+    for ph in _prep_objects(p, [v, *heads], _FROM):
+        _add(givers, ph)
+    for ph in _prep_objects(p, [v, *heads], _TO):
+        _add(getters, ph)
+    for c in p.children(v):  # "delivered Kyiv 40 tanks": the dative
+        if c.dep == "dative":
+            _add(getters, noun_phrase(p, c.i))
+    return givers, getters
+
+
+@dataclass
+class Parties:
+    """Candidate parties of a number: those the parse ties to it, then the other places
+    of its sentence (``weak``), which the article's own usage may reorder."""
+
+    senders: list[Phrase] = field(default_factory=list)
+    receivers: list[Phrase] = field(default_factory=list)
+    weak: list[Phrase] = field(default_factory=list)
+
+    def ranked(
+        self,
+        as_sender: Callable[[Phrase], int] | None = None,
+        as_receiver: Callable[[Phrase], int] | None = None,
+    ) -> tuple[list[Phrase], list[Phrase]]:
+        """(senders, receivers), best first: the parse's candidates, then the weak ones
+        (ordered by the article's usage where given, else by distance). A weak place
+        never heads both lists."""
+        senders, receivers = list(self.senders), list(self.receivers)
+        for ph in sorted(self.weak, key=as_sender) if as_sender else self.weak:
             _add(senders, ph)
+        for ph in sorted(self.weak, key=as_receiver) if as_receiver else self.weak:
             _add(receivers, ph)
-    return senders, receivers
+        if senders and receivers and senders[0].party == receivers[0].party:
+            if receivers[0] not in self.receivers and len(receivers) > 1:
+                receivers.append(receivers.pop(0))
+            elif senders[0] not in self.senders and len(senders) > 1:
+                senders.append(senders.pop(0))
+        return senders, receivers
+
+
+def parties(p: Parsed, anchor: int, head: int | None, verb: int | None, end_char: int) -> Parties:
+    """Candidate senders (suppliers) and receivers (recipients) of a number."""
+    out = Parties()
+    for ph in _own(p, head, end_char):
+        _add(out.senders, ph)
+    heads = [h for h in (head, verb) if h is not None]
+    for v in _carriers(p, head, verb):
+        givers, getters = _roles(p, v, heads)
+        for ph in givers:
+            _add(out.senders, ph)
+        for ph in getters:
+            _add(out.receivers, ph)
+    # the sentence's own "from X ... to Y", then the rest of its places, nearest first
+    s = p.sentence_of(anchor)
+    for i in range(s.first, s.last + 1):
+        t = p.tokens[i]
+        if t.dep == "pobj" and p.tokens[t.head].text.lower() in _FROM:
+            _add(out.senders, noun_phrase(p, i)) if not out.senders else None
+        elif t.dep == "pobj" and p.tokens[t.head].text.lower() in ("to", "into"):
+            _add(out.receivers, noun_phrase(p, i)) if not out.receivers else None
+    known = {ph.party.lower() for ph in out.senders + out.receivers}
+    for ph in _sentence_places(p, anchor):
+        if ph.party.lower() not in known:
+            _add(out.weak, ph)
+    return out
 
 
 def force_of(p: Parsed, anchor: int, head: int | None, counted: Phrase | None) -> Phrase | None:
@@ -150,8 +205,10 @@ def force_of(p: Parsed, anchor: int, head: int | None, counted: Phrase | None) -
         if p.tokens[head].lemma.lower() in lx.PEOPLE or p.tokens[head].pos == "PROPN":
             return counted
         losses = lx.CASUALTY | lx.KILLED | lx.WOUNDED
-        if counted is not None and p.tokens[head].pos == "NOUN" and (
-            p.tokens[head].lemma.lower() not in losses
+        if (
+            counted is not None
+            and p.tokens[head].pos == "NOUN"
+            and (p.tokens[head].lemma.lower() not in losses)
         ):
             return counted
     for c in p.children(anchor):  # "2,000 of them", "3,000 among the troops"

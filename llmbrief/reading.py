@@ -9,7 +9,9 @@ of time are not figures of any record and are left out here.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
+from typing import Any
 
 from llmbrief.analysis import Parsed
 from llmbrief.attach import (
@@ -70,13 +72,14 @@ def find_numbers(text: str) -> list[FoundFigure]:
     return out
 
 
-def attach_number(p: Parsed, f: FoundFigure) -> Attachment:
-    """What the parse attaches to one number."""
+def attach_number(p: Parsed, f: FoundFigure, prefer: tuple[Any, Any] = (None, None)) -> Attachment:
+    """What the parse attaches to one number; ``prefer`` orders the sentence's other places
+    as senders and as receivers (see :func:`article_roles`)."""
     anchor = anchor_token(p, f.number_start, f.end)
     phrase, lemma, head = counted(p, anchor, f.end)
     verb = governing_verb(p, head if head is not None else anchor)
     status = clause_status(p, verb, anchor)
-    senders, receivers = parties(p, anchor, head, verb, f.end)
+    senders, receivers = parties(p, anchor, head, verb, f.end).ranked(*prefer)
     claims, claim_sent = claimants(p, anchor)
     return Attachment(
         anchor=anchor,
@@ -97,12 +100,33 @@ def attach_number(p: Parsed, f: FoundFigure) -> Attachment:
     )
 
 
+def article_roles(p: Parsed, found: list[FoundFigure]) -> tuple[Any, Any]:
+    """Sort keys that put first the countries the article itself has as senders and as
+    receivers wherever its parse says so: a sentence that names two countries without
+    saying who gives is read the way the rest of the article reads."""
+    give: Counter[str] = Counter()
+    get: Counter[str] = Counter()
+    for f in found:
+        try:
+            anchor = anchor_token(p, f.number_start, f.end)
+        except ValueError:
+            continue
+        _, _, head = counted(p, anchor, f.end)
+        verb = governing_verb(p, head if head is not None else anchor)
+        c = parties(p, anchor, head, verb, f.end)
+        give.update({ph.party for ph in c.senders[:1]})
+        get.update({ph.party for ph in c.receivers[:1]})
+    return (lambda ph: -give[ph.party]), (lambda ph: -get[ph.party])
+
+
 def read_numbers(text: str, p: Parsed) -> list[NumberReading]:
     """Every number of the article with its attachment, in text order."""
+    found = find_numbers(text)
+    prefer = article_roles(p, found)
     out = []
-    for f in find_numbers(text):
+    for f in found:
         try:
-            att = attach_number(p, f)
+            att = attach_number(p, f, prefer)
         except ValueError:
             continue  # a number the tokenizer split oddly: nothing to attach it to
         s = p.sentence_of(att.anchor)

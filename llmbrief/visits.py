@@ -39,10 +39,11 @@ class VisitReading:
 _PLACES = ("GPE", "LOC", "FAC")
 
 
-def _country(ph: Phrase) -> str | None:
+def _country(ph: Phrase, the: bool = False) -> str | None:
     """The country a destination is in: its own name, else the last place it names
     ("the Red Sea city of Jeddah" is in the country of Jeddah). Cities and regions
-    count only where the parser saw a place, so "the Gulf" is no province."""
+    count only where the parser saw a place and no "the" stands before a bare name
+    (``the``), so "the Gulf" is no province."""
     if ph.country:
         return ph.country
     from llmbrief.gazetteer import find_places
@@ -50,7 +51,8 @@ def _country(ph: Phrase) -> str | None:
     found = [
         m
         for m in find_places(ph.text)
-        if m.kind in ("country", "capital") or (m.kind != "demonym" and ph.label in _PLACES)
+        if m.kind in ("country", "capital")
+        or (m.kind != "demonym" and ph.label in _PLACES and not the)
     ]
     return found[-1].country if found else None
 
@@ -78,7 +80,8 @@ def _destinations(p: Parsed, t: Tok) -> list[Phrase]:
 
     def add(i: int) -> None:
         ph = noun_phrase(p, i)
-        if _country(ph):
+        the = any(c.dep == "det" and c.text.lower() == "the" for c in p.children(i))
+        if _country(ph, the and " " not in ph.text):
             out.append(ph)
         for c in p.children(i):
             if c.dep == "conj":
@@ -88,7 +91,7 @@ def _destinations(p: Parsed, t: Tok) -> list[Phrase]:
         if c.dep == "dobj" and t.lemma.lower() in ("visit", "tour", "reach"):
             add(c.i)
         elif c.dep == "prep" and c.text.lower() in ("to", "in", "into", "for", "at"):
-            if t.lemma.lower() in lx.MEETING and c.text.lower() not in ("in", "at"):
+            if t.lemma.lower() in lx.MEETING | lx.HOSTING and c.text.lower() not in ("in", "at"):
                 continue
             for o in p.children(c.i):
                 if o.dep == "pobj":
@@ -108,8 +111,23 @@ def _destinations(p: Parsed, t: Tok) -> list[Phrase]:
 
 
 def _is_traveller(p: Parsed, i: int) -> bool:
+    """A person, an office-holder, or a name the tagger left unlabelled ("Shoigu")."""
+    from llmbrief.gazetteer import country_of
+
     t = p.tokens[i]
-    return t.ent == "PERSON" or t.lemma.lower() in lx.OFFICES
+    if t.ent == "PERSON" or t.lemma.lower() in lx.OFFICES:
+        return True
+    return t.pos == "PROPN" and t.ent == "" and country_of(t.text) is None
+
+
+def _named(p: Parsed, i: int) -> list[int]:
+    """The people an office or a group is said to be, in apposition ("the country's
+    foreign minister, Choe Son-hui, ..."; "four presidents - A, B and C - ...")."""
+    out: list[int] = []
+    for c in p.children(i):
+        if c.dep == "appos" and (p.tokens[c.i].ent == "PERSON" or p.tokens[c.i].pos == "PROPN"):
+            out.extend(j for j in _with_conj(p, c.i) if _is_traveller(p, j))
+    return out
 
 
 def _with_conj(p: Parsed, i: int) -> list[int]:
@@ -133,6 +151,8 @@ def _travellers(p: Parsed, t: Tok) -> list[int]:
             if a.pos in ("VERB", "AUX"):
                 return _travellers(p, a) if a.pos == "VERB" or a.dep == "ROOT" else []
         return []
+    if t.lemma.lower() in lx.HOSTING:  # "the king received the minister in Riyadh"
+        return [j for c in p.children(t.i) if c.dep == "dobj" for j in _with_conj(p, c.i)]
     for v in _chain(p, t.i):
         for c in p.children(v.i):
             if c.dep == "nsubj":
@@ -218,13 +238,23 @@ def _candidates(p: Parsed, i: int) -> tuple[list[Phrase], tuple[int, int] | None
     return [ph], None, None
 
 
+def _people(p: Parsed, i: int) -> list[tuple[int, Phrase | None]]:
+    """A traveller token as people: the names in apposition to it, with it as their
+    office, or the token itself."""
+    named = _named(p, i)
+    if named:
+        office = noun_phrase(p, i)
+        return [(j, office) for j in named]
+    return [(i, None)]
+
+
 def read_visits(p: Parsed) -> list[VisitReading]:
     """Every (traveller, destination) a travel verb or visit noun tells, in text order."""
     out: list[VisitReading] = []
     for t in p.tokens:
         lem = t.lemma.lower()
         if not (
-            (t.pos == "VERB" and lem in lx.TRAVEL | lx.MEETING)
+            (t.pos == "VERB" and lem in lx.TRAVEL | lx.MEETING | lx.HOSTING)
             or (t.pos == "NOUN" and lem in lx.VISIT_NOUNS)
         ):
             continue
@@ -236,10 +266,11 @@ def read_visits(p: Parsed) -> list[VisitReading]:
             continue
         s = p.sentence_of(t.i)
         status = _visit_status(p, t)
-        for i in travellers:
+        for i, office in [(j, o) for t_ in travellers for j, o in _people(p, t_)]:
             visitors, named_in, role = _candidates(p, i)
             if not visitors:
                 continue
+            role = role or office
             home = own_country(p, visitors[0])
             for d in dests:
                 host = _country(d)

@@ -71,7 +71,7 @@ def _read(p: Parsed, figure: str) -> tuple[int, Phrase | None, int | None, int |
 
 def _parties(p: Parsed, figure: str) -> tuple[list[Phrase], list[Phrase]]:
     anchor, _, head, verb, end = _read(p, figure)
-    return parties(p, anchor, head, verb, end)
+    return parties(p, anchor, head, verb, end).ranked()
 
 
 @pytest.mark.parametrize(("text", "figure", "sender", "receiver"), SENDS)
