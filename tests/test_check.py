@@ -275,14 +275,14 @@ def _line_of(text: str, needle: str) -> int:
 
 
 def test_edits_of_the_seeds_brief(seeds_brief: str) -> None:
-    troops = "North Korea has sent around 12,000 troops to Russia (source not named)[^16]."
+    troops = "North Korea has sent around 12,000 troops (source not named)[^15]."
     thrice = "visited North Korea thrice (in the past three months; source not named)[^20]."
     edited = seeds_brief.replace(troops, troops.replace("12,000", "13,000")).replace(
         thrice, thrice.replace("[^20]", "")
     )
     assert [v.format() for v in check_brief(edited, _read)] == [
         f'brief.md:{_line_of(edited, "around 13,000 troops")}: "around 13,000" is not in the '
-        "quote of [^16]",
+        "quote of [^15]",
         f'brief.md:{_line_of(edited, "thrice (in")}: "thrice" is not cited (no footnote on this '
         "line)",
         f'brief.md:{_line_of(edited, "thrice (in")}: "three" is not cited (no footnote on this '

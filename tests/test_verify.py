@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import subprocess
@@ -19,6 +18,7 @@ from verify_cases import (
     HEDGES,
     PLACES,
     SEED_RECORDS,
+    SEEDS,
     UNITS,
     WORD_NUMBERS,
     Generated,
@@ -28,7 +28,9 @@ from verify_cases import (
     seed,
 )
 
+from llmbrief.documents import parse_documents
 from llmbrief.models import (
+    GROUNDED_FIELDS,
     AttributeSpan,
     Casualties,
     CheckStatus,
@@ -1294,30 +1296,48 @@ def test_the_gazetteer_is_loaded_only_when_the_words_do_not_suffice() -> None:
     assert done.returncode == 0, done.stderr
 
 
-#: Attributes of the hand-written seed fixture that their evidence does not support
-#: (reported to the fixture's owner; the verifier does not weaken its rule for them).
-SEED_FIXTURE_UNGROUNDED = {
-    ("000", 0, "receiver"),  # "Russia": the quote names only "the occupied Donetsk region"
-    ("000", 2, "visitor"),  # "Vladimir Putin": the quote says "The Russian president"
-    ("001", 6, "force"),  # "North Korean troops": the quote says "North Korean casualties"
-    ("002", 1, "receiver"),  # "Russia": not in the quote
-    ("004", 1, "visitor"),  # "Sergei Shoigu": the quote says "Shoigu"
-    ("004", 1, "visitor_role"),  # "Russian Security Council Secretary": not in the quote
-    ("004", 2, "sender"),  # "North Korea": the quote names no sender
-    ("004", 3, "sender"),
-    ("004", 4, "force"),  # "North Korean troops": the quote says "North Korean casualties"
+#: The hand-written fixtures: the records of the seeds that the brief tests render, and
+#: the examples of the records contract.
+FIXTURE_FILES = [SEED_RECORDS, *sorted((SEED_RECORDS.parent / "records_examples").glob("*.json*"))]
+
+#: Their records that fail on purpose, each on a figure, never on an attribute:
+#: (file, seed, record index) -> (field, status) of each problem.
+PLANTED_ERRORS = {
+    ("records_seeds.json", "001", 8): [("quantity", "qualifier_mismatch")],  # "10 million"
+    ("records_seeds.json", "004", 8): [("count", "not_in_source")],  # "up to 30,000"
+    ("full_list.json", "003", 0): [("count", "qualifier_mismatch")],  # "around 25,000"
 }
 
 
-def test_the_seed_fixture_attributes() -> None:
-    data = json.loads(SEED_RECORDS.read_text(encoding="utf-8"))
-    found: set[tuple[str, int, str]] = set()
-    for doc in (Document.model_validate(d) for d in data):
-        raw = seed(Path(doc.source.path).name[:3])
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.name)
+def test_the_fixture_records_verify(path: Path) -> None:
+    """Every attribute of the hand-written records is grounded in the record's own evidence
+    (its words, or a span there that names it), and every record verifies but the planted
+    errors. Spans are found where they say; a verdict written in a file is the verifier's."""
+    failed: dict[tuple[str, str, int], list[tuple[str, str]]] = {}
+    for doc in parse_documents(path.read_text(encoding="utf-8"), path.name):
+        raw = (SEEDS.parent / doc.source.path).read_text(encoding="utf-8")
         for i, record in enumerate(doc.records):
             out = verify_record(record, raw)
-            assert out.verification is not None
-            for p in out.verification.problems:
-                if p.status == "attribute_not_in_evidence":
-                    found.add((Path(doc.source.path).name[:3], i, p.field))
-    assert found == SEED_FIXTURE_UNGROUNDED
+            v = out.verification
+            assert v is not None
+            if v.problems:
+                key = (path.name, Path(doc.source.path).name[:3], i)
+                failed[key] = [(p.field, p.status) for p in v.problems]
+            assert v.verified is not bool(v.problems)
+            for span in out.spans:
+                assert span.start is not None and span.end is not None, span
+                assert normalize_fragment(raw[span.start : span.end]) == normalize_fragment(
+                    span.text
+                )
+            if path.name.startswith("full_"):  # spelled out: every attribute has its span
+                given = {f for f in GROUNDED_FIELDS[record.kind] if getattr(record, f)}
+                assert sorted(s.field for s in record.spans) == sorted(given)
+            if record.verification is not None:
+                assert record.spans == out.spans
+                written = record.verification.model_dump(exclude={"problems"})
+                assert written == v.model_dump(exclude={"problems"})
+                assert [(p.field, p.text, p.status) for p in record.verification.problems] == [
+                    (p.field, p.text, p.status) for p in v.problems
+                ]
+    assert failed == {k: problems for k, problems in PLANTED_ERRORS.items() if k[0] == path.name}
