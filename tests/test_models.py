@@ -4,8 +4,9 @@ The examples in ``fixtures/records_examples`` are written by hand from the
 seed articles (quotes copied verbatim, offsets into the seed text). Files named
 ``full_*`` spell out every field, nulls included, so that load → dump gives
 back exactly the input (plus ``"spans": []`` on records that leave their
-grounded-attribute spans out, as hand-written files may); the others leave
-out what records.md allows.
+grounded-attribute spans out, and ``"analysis": null`` in a provenance written
+before the parse-based extraction, as hand-written files may); the others
+leave out what records.md allows.
 """
 
 from __future__ import annotations
@@ -82,11 +83,14 @@ def _load(path: Path) -> list[dict[str, Any]]:
 
 
 def _with_spans(data: Any) -> Any:
-    """``data`` as the models dump it: records that leave out ``spans`` get ``[]``."""
+    """``data`` as the models dump it: records that leave out ``spans`` get ``[]``, and a
+    provenance that leaves out ``analysis`` (written before the parse) gets ``None``."""
     data = copy.deepcopy(data)
     for doc in data if isinstance(data, list) else [data]:
         for rec in doc["records"]:
             rec.setdefault("spans", [])
+        if isinstance(doc.get("provenance"), dict):
+            doc["provenance"].setdefault("analysis", None)
     return data
 
 
@@ -538,3 +542,35 @@ def test_json_schema_shows_spans_and_the_new_status() -> None:
         assert "spans" not in defs[name].get("required", [])
     statuses = defs["Problem"]["properties"]["status"]["enum"]
     assert "attribute_not_in_evidence" in statuses
+
+
+# --- what the parse-based extraction added --------------------------------------------
+
+
+def test_provenance_names_the_analysis_and_round_trips_it() -> None:
+    doc = _full_document()
+    doc["provenance"]["analysis"] = "en_core_web_sm@3.8.0"
+    loaded = Document.model_validate(doc)
+    assert loaded.provenance is not None
+    assert loaded.provenance.analysis == "en_core_web_sm@3.8.0"
+    assert dump_document(loaded) == _with_spans(doc)
+    doc["provenance"]["analysis"] = 3
+    with pytest.raises(ValidationError) as info:
+        Document.model_validate(doc)
+    assert [e["loc"][-1] for e in info.value.errors()] == ["analysis"]
+
+
+def test_casualties_force_may_be_unsaid() -> None:
+    """Whose losses is often not said in the number's own clause: force is null then."""
+    rec = _full_record("casualties")
+    assert rec["force"] is not None
+    rec["force"] = None
+    doc = Document.model_validate({"source": {"path": "x.txt"}, "records": [rec]})
+    cas = doc.records[0]
+    assert isinstance(cas, Casualties) and cas.force is None
+    assert dump_document(doc)["records"][0]["force"] is None
+    del rec["force"]
+    cas = Document.model_validate({"source": {"path": "x.txt"}, "records": [rec]}).records[0]
+    assert isinstance(cas, Casualties) and cas.force is None
+    casualties = document_json_schema()["$defs"]["Casualties"]
+    assert "force" not in casualties.get("required", [])

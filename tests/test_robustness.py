@@ -257,6 +257,38 @@ def test_unknown_prompt_version(fake: FakeOpenAI) -> None:
     assert fake.chat_requests == []
 
 
+@pytest.mark.parametrize("version", ["v1", "v2", "v3"])
+@pytest.mark.parametrize("command", ["extract", "brief"])
+def test_prompt_before_the_parse_is_one_clear_error(
+    fake: FakeOpenAI, command: str, version: str
+) -> None:
+    """extract@v1..v3 asked about the old extraction's windows; they no longer run."""
+    write("good.txt", GOOD)
+    out = "out.json" if command == "extract" else "brief.md"
+    r = cli(command, "good.txt", "nope.txt", "--prompt", f"extract@{version}", "-o", out,
+            "--base-url", fake.url, "--model", "fake")  # fmt: skip
+    assert r.code == 2
+    assert r.lines == [
+        f"Error: extract@{version} was written for the extraction before the parse "
+        "(llmbrief 0.1) and no longer runs; use extract@v4 or later"
+    ]  # one line for the run, not one per input (nor the missing input's)
+    assert r.stdout == ""
+    assert fake.chat_requests == []
+    assert not Path(out).exists()
+
+
+def test_prompt_before_the_parse_from_the_environment(fake: FakeOpenAI) -> None:
+    write("good.txt", GOOD)
+    r = cli("extract", "good.txt", "--base-url", fake.url, "--model", "fake",
+            env={"LLMBRIEF_PROMPT": "extract@v3"})  # fmt: skip
+    assert r.code == 2
+    assert r.lines == [
+        "Error: extract@v3 was written for the extraction before the parse "
+        "(llmbrief 0.1) and no longer runs; use extract@v4 or later"
+    ]
+    assert fake.chat_requests == []
+
+
 # records files, for verify and render
 
 
@@ -518,7 +550,18 @@ def test_malformed_json_is_reasked_then_fails_the_article(fake: FakeOpenAI) -> N
 
 
 def test_answer_breaking_schema_is_reasked_then_fails_the_article(fake: FakeOpenAI) -> None:
-    bad = json.dumps({"figure": "25,000", "what": "invaded", "status": "actual"})
+    # every field is there, but the figure is not the one asked about and "invaded"
+    # is not among the choices
+    bad = json.dumps(
+        {
+            "figure": "25,000",
+            "what": "invaded",
+            "status": "actual",
+            "sender": "North Korea",
+            "receiver": "Russia",
+            "claimant": "none",
+        }
+    )
     fake.push(content(bad), content(bad))
     a, b = two_articles()
     r = extract(fake, a, b, "--max-reasks", "1", "-o", "out.json")
@@ -528,8 +571,127 @@ def test_answer_breaking_schema_is_reasked_then_fails_the_article(fake: FakeOpen
         "broke the answer schema (figure: Input should be 'up to 1,000'; "
         "what: Input should be 'sent' or 'other')"
     ) in r.lines
-    assert "Input should be 'up to 1,000'" in fake.chat_requests[1].messages[-1]["content"]
+    first, reask = fake.chat_requests[:2]
+    assert reask.messages[0] == first.messages[0]  # the same question, then the errors
+    assert "Input should be 'up to 1,000'" in reask.messages[-1]["content"]
+    assert "Input should be 'sent' or 'other'" in reask.messages[-1]["content"]
+    assert "  b.txt: 1 records, 1 verified" in r.lines
     assert sources() == ["b.txt"]
+
+
+def test_answer_missing_a_field_breaks_the_schema(fake: FakeOpenAI) -> None:
+    """An answer in the old shape (figure, what, status only) lacks the parties."""
+    old_shape = json.dumps({"figure": "up to 1,000", "what": "sent", "status": "actual"})
+    fake.push(content(old_shape))
+    write("a.txt", GOOD)
+    r = extract(fake, "a.txt", "--max-reasks", "0")
+    assert r.code == 1
+    assert r.lines[-1] == (
+        "Error: a.txt: no usable answer after 1 try (--max-reasks): the model's answer "
+        "broke the answer schema (sender: Field required; receiver: Field required; "
+        "claimant: Field required)"
+    )
+    assert len(fake.chat_requests) == 1
+
+
+def test_invented_figure_breaks_the_schema_and_the_reask_gets_the_source_form(
+    fake: FakeOpenAI,
+) -> None:
+    """The figure is forced to the number asked about, as the source writes it: a model
+    that drops the hedge ("1,000" for "up to 1,000") breaks the schema, is told the
+    one figure it may give, and its corrected answer is used and verifies."""
+
+    def drop_hedge(ans: dict[str, Any], req: FakeRequest) -> dict[str, Any]:
+        return {**ans, "figure": "1,000"}
+
+    fake.push(answer(drop_hedge))  # then the default: a correct answer
+    write("a.txt", GOOD)
+    r = extract(fake, "a.txt", "--max-reasks", "1", "-o", "out.json")
+    assert r.code == 0, r.stderr
+    assert "  a.txt: 1 records, 1 verified" in r.lines
+    first, reask = fake.chat_requests
+    schema = first.body["response_format"]["schema"]
+    assert schema["properties"]["figure"]["const"] == "up to 1,000"
+    assert json.loads(first.raw)["messages"][0] == reask.messages[0]
+    assert reask.messages[-1]["role"] == "user"
+    assert "Input should be 'up to 1,000'" in reask.messages[-1]["content"]
+    assert "input_value='1,000'" in reask.messages[-1]["content"]
+    (record,) = documents()[0]["records"]
+    assert record["count"]["text"] == "up to 1,000"
+    assert record["count"]["qualifier"] == "at_most"
+    assert record["verification"]["verified"] is True
+
+
+#: A party the evidence does not name, for the record that fails verification below.
+UNSAID = "Belarus"
+
+
+@pytest.fixture
+def misassembled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records from an answer naming "North Korea" as sender say "Belarus" instead.
+
+    Every choice extract@v4 offers is a span of the number's own evidence, so no
+    answer the schema allows fails the real verifier; to reach the verifier's re-ask
+    this plays an assembly that got the sender wrong. The real verifier then judges
+    the record, and its reason goes back to the model.
+    """
+    import llmbrief.assemble as assemble
+
+    real = assemble.number_record
+
+    def number_record(text: str, r: Any, answer: dict[str, Any]) -> Any:
+        record = real(text, r, answer)
+        if record is None or answer.get("sender") != "North Korea":
+            return record
+        spans = [s for s in record.spans if s.field != "sender"]
+        return record.model_copy(update={"sender": UNSAID, "spans": spans})
+
+    monkeypatch.setattr(assemble, "number_record", number_record)
+
+
+def _party_unsaid_reason() -> str:
+    return f'sender "{UNSAID}" is not in this record\'s evidence quotes'
+
+
+@pytest.mark.usefixtures("misassembled")
+def test_failed_verification_is_reasked_with_the_verifier_reason_then_kept_unverified(
+    fake: FakeOpenAI,
+) -> None:
+    # the default answer takes the first choice: sender "North Korea", every time
+    write("a.txt", GOOD)
+    r = extract(fake, "a.txt", "--max-reasks", "1", "-o", "out.json")
+    assert r.code == 0, r.stderr
+    assert "  a.txt: 1 records, 0 verified" in r.lines
+    first, reask = fake.chat_requests
+    assert json.loads(first.raw)["messages"][0] == reask.messages[0]
+    assert reask.messages[-1]["role"] == "user"
+    assert _party_unsaid_reason() in reask.messages[-1]["content"]
+    (record,) = documents()[0]["records"]
+    assert record["sender"] == UNSAID
+    assert record["count"]["text"] == "up to 1,000"
+    assert record["verification"]["verified"] is False
+    (problem,) = record["verification"]["problems"]
+    assert problem["status"] == "attribute_not_in_evidence"
+    assert problem["field"] == "sender" and problem["text"] == UNSAID
+
+
+@pytest.mark.usefixtures("misassembled")
+def test_failed_verification_then_a_better_answer_is_used(fake: FakeOpenAI) -> None:
+    def no_sender(ans: dict[str, Any], req: FakeRequest) -> dict[str, Any]:
+        return {**ans, "sender": "none"}
+
+    fake.default = answer(no_sender)
+    fake.push(answer())  # first: sender "North Korea", which fails verification
+    write("a.txt", GOOD)
+    r = extract(fake, "a.txt", "--max-reasks", "1", "-o", "out.json")
+    assert r.code == 0, r.stderr
+    assert "  a.txt: 1 records, 1 verified" in r.lines
+    assert any(line.startswith("Usage: 2 calls, 1 re-asks,") for line in r.lines), r.lines
+    _, reask = fake.chat_requests
+    assert _party_unsaid_reason() in reask.messages[-1]["content"]
+    (record,) = documents()[0]["records"]
+    assert record["sender"] is None and record["receiver"] == "Russia"
+    assert record["verification"]["verified"] is True
 
 
 def test_answer_cut_off_by_token_limit(fake: FakeOpenAI) -> None:
@@ -547,32 +709,6 @@ def test_not_json_at_all_from_the_server(fake: FakeOpenAI) -> None:
     r = extract(fake, "a.txt", "--max-reasks", "0")
     assert r.code == 1
     assert r.lines[-1].startswith("Error: a.txt: no usable answer after 1 try (--max-reasks): ")
-
-
-def test_invented_figure_is_reasked_with_the_verifier_reason_then_kept_unverified(
-    fake: FakeOpenAI,
-) -> None:
-    """The answer schema only offers the figures found in the source, so the way a model
-    "invents" is to pick a form the source does not support: here the bare "1,000"
-    where the source says "up to 1,000" (prompt v1 offers both forms)."""
-
-    def drop_hedge(ans: dict[str, Any], req: FakeRequest) -> dict[str, Any]:
-        figures = req.body["response_format"]["schema"]["properties"]["figure"]["enum"]
-        return {**ans, "figure": figures[-1]}
-
-    fake.default = answer(drop_hedge)
-    write("a.txt", GOOD)
-    r = extract(fake, "a.txt", "--prompt", "extract@v1", "--max-reasks", "1", "-o", "out.json")
-    assert r.code == 0, r.stderr
-    assert "  a.txt: 1 records, 0 verified" in r.lines
-    first, reask = fake.chat_requests
-    assert json.loads(first.raw)["messages"][0] == reask.messages[0]
-    assert reask.messages[-1]["role"] == "user"
-    assert 'drops the hedge: the source says "up to 1,000"' in reask.messages[-1]["content"]
-    (record,) = documents()[0]["records"]
-    assert record["count"]["text"] == "1,000"
-    assert record["verification"]["verified"] is False
-    assert record["verification"]["problems"][0]["status"] == "qualifier_mismatch"
 
 
 def test_401_not_retried_names_the_setting_never_the_key(
@@ -766,9 +902,16 @@ def test_kill_9_leaves_cache_and_call_log_usable(workdir: Path) -> None:
         with sqlite3.connect(db) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
             assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-            cached = conn.execute("SELECT count(*) FROM cache").fetchone()[0]
+            # the cache holds the model's answers and each article's parse ("analysis:…")
+            cached = conn.execute(
+                "SELECT count(*) FROM cache WHERE key NOT LIKE 'analysis:%'"
+            ).fetchone()[0]
+            parsed = conn.execute(
+                "SELECT count(*) FROM cache WHERE key LIKE 'analysis:%'"
+            ).fetchone()[0]
             logged = conn.execute("SELECT count(*) FROM calls").fetchone()[0]
         assert cached >= 3  # the first article's answers at least
+        assert 1 <= parsed <= 3  # parsed before it is asked about
         assert logged >= cached
         assert documents()  # the output file is whole JSON
 
