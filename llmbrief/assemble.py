@@ -140,7 +140,7 @@ def number_record(text: str, r: NumberReading, answer: dict[str, Any]) -> Record
                 **common,
                 supplier=parties["from"],
                 recipient=parties["to"],
-                item=g.take("item", a.counted) or "equipment",
+                item=g.take("item", a.counted),
                 category=_classify(unit, _CATEGORY, "other"),
                 quantity=fig,
             ),

@@ -65,6 +65,9 @@ class Attachment:
     claimants: list[Phrase] = field(default_factory=list)
     #: the sentence index of the first claimant, when it is not the number's own
     claimant_sentence: int | None = None
+    #: how many of the senders / receivers the parse ties to the number itself (the
+    #: rest are other places of its sentence)
+    strong: tuple[int, int] = (0, 0)
 
 
 # --- small tree helpers ------------------------------------------------------------

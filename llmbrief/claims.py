@@ -45,7 +45,7 @@ def _according_to(p: Parsed, first: int, last: int) -> list[Phrase]:
 def _objects(p: Parsed, prep: int) -> list[Phrase]:
     """The objects of a preposition, pronouns left out ("according to him" says nothing);
     "a report by X" gives X."""
-    out = []
+    out: list[Phrase] = []
     for o in p.children(prep):
         if o.dep != "pobj" or o.pos == "PRON" or o.text.lower() in _WEAK:
             continue

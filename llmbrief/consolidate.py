@@ -186,7 +186,7 @@ class Claim:
         if isinstance(r, Deployment):
             return r.personnel_text or r.personnel.replace("_", " ")
         if isinstance(r, EquipmentTransfer):
-            return r.item
+            return r.item or r.category.replace("_", " ")
         if isinstance(r, Casualties):
             return r.force or "casualties"
         return r.visitor

@@ -214,7 +214,10 @@ class EquipmentTransfer(_RecordBase):
     kind: Literal["equipment_transfer"] = "equipment_transfer"
     supplier: str | None = Field(default=None, description="Country that supplies it.")
     recipient: str | None = Field(default=None, description="Country that receives it.")
-    item: str = Field(description="What is supplied, as written ('artillery shells').")
+    item: str | None = Field(
+        default=None,
+        description="What is supplied, as written ('artillery shells'); null if not said.",
+    )
     category: EquipmentCategory = Field(description="The kind of equipment.")
     quantity: Figure | None = Field(default=None, description="How much, or null.")
 

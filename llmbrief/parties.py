@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from llmbrief import lexicon as lx
 from llmbrief.analysis import Parsed
-from llmbrief.attach import Phrase, clause_tokens, noun_phrase, verb_chain
+from llmbrief.attach import Phrase, noun_phrase, verb_chain
 
 _TO = ("to", "into", "in", "for", "inside")
 _FROM = ("from",)

@@ -29,10 +29,13 @@ class Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def party_choices(phrases: Sequence[Phrase], limit: int = 4) -> list[str]:
-    """The parties offered, as a record would name them, best first, then ``none``."""
+def party_choices(phrases: Sequence[Phrase], strong: int = 0, limit: int = 3) -> list[str]:
+    """The parties offered, as a record would name them, best first, then ``none``.
+
+    When the parse ties ``strong`` candidates to the number itself, only those are
+    offered: the other places of the sentence only distract a small model."""
     out: list[str] = []
-    for ph in phrases:
+    for ph in phrases[:strong] if strong else phrases:
         name = ph.party
         if name and name not in out and name != NONE:
             out.append(name)
@@ -64,8 +67,8 @@ def number_values(text: str, r: NumberReading, words: int = 8) -> dict[str, str]
         "counts": a.counted.text if a.counted else "?",
         "what_choices": ", ".join(a.meanings),
         "status_choices": ", ".join(a.statuses),
-        "from_choices": ", ".join(party_choices(a.senders)),
-        "to_choices": ", ".join(party_choices(a.receivers)),
+        "from_choices": ", ".join(party_choices(a.senders, a.strong[0])),
+        "to_choices": ", ".join(party_choices(a.receivers, a.strong[1])),
         "by_choices": ", ".join(claimant_choices(a.claimants)),
     }
 
@@ -92,8 +95,8 @@ def number_answer_model(
         "figure": _enum((r.figure.text,), "The number as the source writes it."),
         "what": _enum(a.meanings, "What the number counts."),
         "status": _enum(a.statuses, "Whether it happened."),
-        "sender": _enum(party_choices(a.senders), "Who sends or supplies it."),
-        "receiver": _enum(party_choices(a.receivers), "Who receives it."),
+        "sender": _enum(party_choices(a.senders, a.strong[0]), "Who sends or supplies it."),
+        "receiver": _enum(party_choices(a.receivers, a.strong[1]), "Who receives it."),
         "claimant": _enum(claimant_choices(a.claimants), "Who says so."),
     }
 

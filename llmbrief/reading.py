@@ -79,7 +79,8 @@ def attach_number(p: Parsed, f: FoundFigure, prefer: tuple[Any, Any] = (None, No
     phrase, lemma, head = counted(p, anchor, f.end)
     verb = governing_verb(p, head if head is not None else anchor)
     status = clause_status(p, verb, anchor)
-    senders, receivers = parties(p, anchor, head, verb, f.end).ranked(*prefer)
+    found = parties(p, anchor, head, verb, f.end)
+    senders, receivers = found.ranked(*prefer)
     claims, claim_sent = claimants(p, anchor)
     return Attachment(
         anchor=anchor,
@@ -97,6 +98,7 @@ def attach_number(p: Parsed, f: FoundFigure, prefer: tuple[Any, Any] = (None, No
         date=clause_date(p, verb, anchor),
         claimants=claims,
         claimant_sentence=claim_sent,
+        strong=(len(found.senders), len(found.receivers)),
     )
 
 

@@ -223,7 +223,7 @@ def _what(claim: Claim) -> str:
     if isinstance(r, Deployment):
         what = _personnel(r)
     elif isinstance(r, EquipmentTransfer):
-        what = _clean(r.item)
+        what = _clean(r.item) or r.category.replace("_", " ")
     elif isinstance(r, Casualties):
         measure = _MEASURE_WORDS.get(claim.measure or "", "casualties")
         return f"{fig} {measure} among {_clean(r.force)}" if fig else _clean(r.force)

@@ -253,9 +253,11 @@ def read_visits(p: Parsed) -> list[VisitReading]:
     out: list[VisitReading] = []
     for t in p.tokens:
         lem = t.lemma.lower()
+        been = lem == "be" and any(c.dep == "aux" and c.lemma == "have" for c in p.children(t.i))
         if not (
             (t.pos == "VERB" and lem in lx.TRAVEL | lx.MEETING | lx.HOSTING)
             or (t.pos == "NOUN" and lem in lx.VISIT_NOUNS)
+            or been  # "has been to X"
         ):
             continue
         dests = _destinations(p, t)

@@ -136,11 +136,17 @@ def test_template_syntax_in_an_article_reaches_the_model_unchanged(
         ([Phrase(0, 4, "Kyiv", "Ukraine"), Phrase(9, 16, "Ukraine", "Ukraine")], ["Ukraine", NONE]),
         ([Phrase(0, 2, "EU", None, "ORG"), Phrase(3, 7, "none")], ["EU", NONE]),
         ([Phrase(0, 1, c, c) for c in ["Chad", "Mali", "Niger", "Togo", "Benin"]],
-         ["Chad", "Mali", "Niger", "Togo", NONE]),
+         ["Chad", "Mali", "Niger", NONE]),
     ],
 )  # fmt: skip
 def test_party_choices(phrases: list[Phrase], choices: list[str]) -> None:
     assert party_choices(phrases) == choices
+
+
+def test_only_the_parties_the_parse_ties_to_the_number_are_offered() -> None:
+    places = [Phrase(0, 1, c, c) for c in ["Chad", "Mali", "Niger"]]
+    assert party_choices(places, strong=1) == ["Chad", NONE]
+    assert party_choices(places, strong=0) == ["Chad", "Mali", "Niger", NONE]
 
 
 @pytest.mark.parametrize(
