@@ -187,8 +187,8 @@ def visit_record(
     evidence = [evidence_of(text, *v.sentence)]
     if v.named_in is not None and v.named_in != v.sentence:
         evidence.insert(0, evidence_of(text, *v.named_in))
-    host = g.take("host_country", v.destination, v.host_country)
-    place = g.take("place", v.destination)
+    host = g.take("host_country", v.host_place or v.destination, v.host_country)
+    place = g.take("place", v.host_place or v.destination)
     return DiplomaticVisit(
         status=answer["status"],
         date_text=g.take("date_text", v.date),

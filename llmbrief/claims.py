@@ -74,6 +74,9 @@ def _reporting_subject(p: Parsed, v: Tok) -> tuple[Phrase | None, bool]:
             obj = _objects(p, c.i)
             if obj:
                 return obj[0], False
+    if v.tag == "VBG" and v.dep in ("advcl", "conj", "xcomp") and v.head != v.i:
+        # "X traveled to Y, announcing that...": the announcer is the head verb's subject
+        return _reporting_subject(p, p.tokens[v.head])
     return None, False
 
 

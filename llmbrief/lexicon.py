@@ -50,7 +50,6 @@ REPORTING = frozenset(
         "record",
         "deny",
         "admit",
-        "agree",
         "conclude",
         "observe",
         "publish",

@@ -177,14 +177,18 @@ def parties(p: Parsed, anchor: int, head: int | None, verb: int | None, end_char
             _add(out.senders, ph)
         for ph in getters:
             _add(out.receivers, ph)
-    # the sentence's own "from X ... to Y", then the rest of its places, nearest first
+    # the sentence's own "sent from X to Y" on another verb of moving, then the rest
+    # of its places, nearest first ("traveled to X" moves no goods)
     s = p.sentence_of(anchor)
     for i in range(s.first, s.last + 1):
         t = p.tokens[i]
-        if t.dep == "pobj" and p.tokens[t.head].text.lower() in _FROM:
-            _add(out.senders, noun_phrase(p, i)) if not out.senders else None
-        elif t.dep == "pobj" and p.tokens[t.head].text.lower() in ("to", "into"):
-            _add(out.receivers, noun_phrase(p, i)) if not out.receivers else None
+        prep = p.tokens[t.head]
+        if t.dep != "pobj" or p.tokens[prep.head].lemma.lower() not in lx.TRANSFERRING:
+            continue
+        if prep.text.lower() in _FROM and not out.senders:
+            _add(out.senders, noun_phrase(p, i))
+        elif prep.text.lower() in ("to", "into") and not out.receivers:
+            _add(out.receivers, noun_phrase(p, i))
     known = {ph.party.lower() for ph in out.senders + out.receivers}
     for ph in _sentence_places(p, anchor):
         if ph.party.lower() not in known:

@@ -28,6 +28,8 @@ class VisitReading:
     visitors: list[Phrase]  # ranked, best first
     destination: Phrase
     host_country: str
+    #: the words of the destination that name the host country's place
+    host_place: Phrase | None
     statuses: list[str]
     date: Phrase | None
     sentence: tuple[int, int]
@@ -40,12 +42,19 @@ _PLACES = ("GPE", "LOC", "FAC")
 
 
 def _country(ph: Phrase, the: bool = False) -> str | None:
-    """The country a destination is in: its own name, else the last place it names
-    ("the Red Sea city of Jeddah" is in the country of Jeddah). Cities and regions
-    count only where the parser saw a place and no "the" stands before a bare name
-    (``the``), so "the Gulf" is no province."""
+    """The country a destination is in (see :func:`place_of`)."""
+    place = place_of(ph, the)
+    return place.country if place is not None else None
+
+
+def place_of(ph: Phrase, the: bool = False) -> Phrase | None:
+    """The place a destination names, as written, with its country: the whole phrase
+    when it is a place, else the last place inside it ("the Red Sea city of Jeddah" ->
+    Jeddah; "North Korea thrice" -> North Korea). Cities and regions count only where
+    the parser saw a place and no "the" stands before a bare name (``the``), so "the
+    Gulf" is no province."""
     if ph.country:
-        return ph.country
+        return ph
     from llmbrief.gazetteer import find_places
 
     found = [
@@ -54,7 +63,10 @@ def _country(ph: Phrase, the: bool = False) -> str | None:
         if m.kind in ("country", "capital")
         or (m.kind != "demonym" and ph.label in _PLACES and not the)
     ]
-    return found[-1].country if found else None
+    if not found:
+        return None
+    m = found[-1]
+    return Phrase(ph.start + m.start, ph.start + m.end, m.text, m.country, "GPE")
 
 
 def own_country(p: Parsed, ph: Phrase) -> str | None:
@@ -275,7 +287,8 @@ def read_visits(p: Parsed) -> list[VisitReading]:
             role = role or office
             home = own_country(p, visitors[0])
             for d in dests:
-                host = _country(d)
+                place = place_of(d)
+                host = place.country if place is not None else None
                 if host is None or host == home:
                     continue  # no place, or the traveller's own country (going home)
                 out.append(
@@ -284,6 +297,7 @@ def read_visits(p: Parsed) -> list[VisitReading]:
                         visitors=visitors,
                         destination=d,
                         host_country=host,
+                        host_place=place,
                         statuses=allowed_statuses(status),
                         date=clause_date(p, t.i if t.pos == "VERB" else None, t.i),
                         sentence=(s.start, s.end),
