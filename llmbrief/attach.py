@@ -214,7 +214,38 @@ def counted(p: Parsed, anchor: int, end_char: int) -> tuple[Phrase | None, str |
         objs = [c for c in p.children(o.i) if c.dep == "pobj"]
         if objs:
             return noun_phrase(p, objs[0].i), objs[0].lemma.lower(), objs[0].i
+    described = _described_noun(p, anchor)
+    if described is not None:
+        return noun_phrase(p, described), p.tokens[described].lemma.lower(), described
     return None, None, None
+
+
+def _through_of(p: Parsed, i: int) -> int:
+    """ "the presence of troops" counts troops: through "of" to a noun of people or things."""
+    if p.tokens[i].lemma.lower() in lx.PEOPLE | lx.MATERIEL:
+        return i
+    for c in p.children(i):
+        if c.dep == "prep" and c.text.lower() == "of":
+            for o in p.children(c.i):
+                if o.dep == "pobj" and o.lemma.lower() in lx.PEOPLE | lx.MATERIEL:
+                    return o.i
+    return i
+
+
+def _described_noun(p: Parsed, anchor: int) -> int | None:
+    """The noun a clause on it puts a number to: "troops, estimated to be around
+    12,000", "a force numbering 2,000"."""
+    t = p.tokens[anchor]
+    via_clause = False
+    for a in p.ancestors(anchor):
+        if a.sent != t.sent:
+            return None
+        if a.pos in ("NOUN", "PROPN"):
+            return _through_of(p, a.i) if via_clause else None
+        if a.pos not in ("VERB", "AUX", "ADP"):
+            return None
+        via_clause = via_clause or a.dep in ("acl", "relcl")
+    return None
 
 
 def _from_char(p: Parsed, ph: Phrase, end_char: int) -> Phrase:

@@ -62,6 +62,18 @@ class NumberReading:
         return text[a:b].strip()
 
 
+def _headline(text: str, at: int) -> bool:
+    """Whether the line holding character ``at`` is a title: no closing full stop and
+    most of its words capitalised."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    line = text[start : end if end >= 0 else len(text)].strip()
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", line)]
+    if len(words) < 4 or line.endswith((".", "!", "?", '."', ".”")):
+        return False
+    return sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
 def find_numbers(text: str) -> list[FoundFigure]:
     """Every number of the article that could be a figure (not dates, years or percentages)."""
     out = []
@@ -132,6 +144,8 @@ def read_numbers(text: str, p: Parsed) -> list[NumberReading]:
         except ValueError:
             continue  # a number the tokenizer split oddly: nothing to attach it to
         s = p.sentence_of(att.anchor)
+        if _headline(text, f.start):
+            continue  # a headline's figure is told again, as a sentence, in the body
         ev_start = s.start
         if att.claimant_sentence is not None:
             ev_start = p.sents[att.claimant_sentence].start
