@@ -129,6 +129,11 @@ TRANSFERRING = frozenset(
         "lease",
         "contribute",
         "bring",
+        "arrive",
+        "enter",
+        "cross",
+        "return",
+        "relocate",
     ]
 )
 

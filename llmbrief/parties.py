@@ -110,7 +110,10 @@ def _carriers(p: Parsed, head: int | None, verb: int | None) -> list[int]:
     out = [v.i for v in verb_chain(p, verb)] if verb is not None else []
     if head is not None:
         out += [c.i for c in p.children(head) if c.dep in ("acl", "relcl") and c.pos == "VERB"]
-    return out
+    # only verbs of moving people or goods give their roles ("complicated the fight
+    # for Ukraine" sends nothing to Ukraine)
+    moving = lx.TRANSFERRING | lx.RECEIVING | lx.PLEDGING
+    return [v for v in out if p.tokens[v].lemma.lower() in moving]
 
 
 def _roles(p: Parsed, v: int, heads: list[int]) -> tuple[list[Phrase], list[Phrase]]:
@@ -171,6 +174,10 @@ def parties(p: Parsed, anchor: int, head: int | None, verb: int | None, end_char
     for ph in _own(p, head, end_char):
         _add(out.senders, ph)
     heads = [h for h in (head, verb) if h is not None]
+    if head is not None and p.tokens[head].dep == "pobj":  # "the sale of 400 missiles to X"
+        of = p.tokens[p.tokens[head].head]
+        if of.text.lower() == "of" and p.tokens[of.head].pos == "NOUN":
+            heads.append(of.head)
     for v in _carriers(p, head, verb):
         givers, getters = _roles(p, v, heads)
         for ph in givers:
