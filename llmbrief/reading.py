@@ -92,8 +92,10 @@ def attach_number(p: Parsed, f: FoundFigure, prefer: tuple[Any, Any] = (None, No
     verb = governing_verb(p, head if head is not None else anchor)
     status = clause_status(p, verb, anchor)
     found = parties(p, anchor, head, verb, f.end)
-    senders, receivers = found.ranked(*prefer)
     claims, claim_sent = claimants(p, anchor)
+    # a place inside who says it ("South Korea's spy agency") is not a party
+    found.weak = [w for w in found.weak if not any(c.start <= w.start < c.end for c in claims)]
+    senders, receivers = found.ranked(*prefer)
     return Attachment(
         anchor=anchor,
         counted=phrase,

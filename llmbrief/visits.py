@@ -116,9 +116,10 @@ def _destinations(p: Parsed, t: Tok) -> list[Phrase]:
                         if o.dep == "pobj":
                             add(o.i)
         elif c.dep in ("compound", "amod") and t.pos == "NOUN":
-            ph = noun_phrase(p, c.i)
-            if ph.country and c.ent == "GPE":
-                out.append(ph)
+            ph = noun_phrase(p, c.i)  # "a Moscow visit"; "a Gulf tour" is no province's
+            place = place_of(ph, the=True)
+            if place is not None and c.ent == "GPE":
+                out.append(place)
     return out
 
 
@@ -246,7 +247,7 @@ def _candidates(p: Parsed, i: int) -> tuple[list[Phrase], tuple[int, int] | None
         named = resolve_office(p, ph)
         if named is not None:
             s = p.sents[named[1]]
-            return [named[0], ph], (s.start, s.end), ph
+            return [named[0]], (s.start, s.end), ph  # the office is the role
     return [ph], None, None
 
 
