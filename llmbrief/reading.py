@@ -68,10 +68,11 @@ def _headline(text: str, at: int) -> bool:
     start = text.rfind("\n", 0, at) + 1
     end = text.find("\n", at)
     line = text[start : end if end >= 0 else len(text)].strip()
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", line)]
+    words: list[str] = re.findall(r"[A-Za-z][A-Za-z'’-]*", line)
     if len(words) < 4 or line.endswith((".", "!", "?", '."', ".”")):
         return False
-    return sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised >= 0.6 * len(words)
 
 
 def find_numbers(text: str) -> list[FoundFigure]:
