@@ -8,7 +8,7 @@ Pure functions, no I/O. The rules (see ``shared/design/brief.md``):
   gives one claim with ``measure=None``.
 * Two claims state the **same fact** when they have the same kind, the same
   measure (figure field), the same actors (sender/receiver, supplier/recipient,
-  force, visitor/host country; country aliases such as "Pyongyang" folded),
+  force, visitor/host country; names folded to their country by the gazetteer),
   the same personnel or equipment category, the same status family
   (``actual``; ``planned``/``possible``; ``denied``) and the same figure
   *value* however it is written ("Twenty-five thousand" == "25,000"; "up to
@@ -78,24 +78,6 @@ _STATUS_FAMILY = {"actual": "actual", "planned": "prospective", "possible": "pro
 _LOWER_BOUND = {"over", "at_least"}
 _UPPER_BOUND = {"at_most", "under"}
 
-_ALIASES = {
-    "dprk": "north korea",
-    "pyongyang": "north korea",
-    "democratic people s republic of korea": "north korea",
-    "moscow": "russia",
-    "the kremlin": "russia",
-    "kremlin": "russia",
-    "russian federation": "russia",
-    "seoul": "south korea",
-    "republic of korea": "south korea",
-    "kyiv": "ukraine",
-    "kiev": "ukraine",
-    "washington": "united states",
-    "us": "united states",
-    "u s": "united states",
-    "usa": "united states",
-}
-_DEMONYMS = {"korean": "korea", "russian": "russia", "ukrainian": "ukraine", "american": "america"}
 _GENERIC_FORCE_WORDS = {
     "the",
     "s",
@@ -138,13 +120,26 @@ def _key_text(text: str | None) -> str:
 
 
 def _country_key(text: str | None) -> str:
-    key = _key_text(text)
-    return _ALIASES.get(key, key)
+    """A party as a key: the country it names ("Pyongyang", "DPRK" -> north korea), else
+    its words."""
+    if not text:
+        return ""
+    from llmbrief.gazetteer import country_of
+
+    return _key_text(country_of(text) or text)
 
 
 def _tokens(text: str | None, drop: set[str]) -> frozenset[str]:
     words = _key_text(text).split()
-    return frozenset(_DEMONYMS.get(w, w) for w in words if w not in drop)
+    return frozenset(_country_word(w) for w in words if w not in drop)
+
+
+def _country_word(word: str) -> str:
+    """A demonym as the country it names ("russian" -> russia), else the word."""
+    from llmbrief.gazetteer import country_of
+
+    country = country_of(word[:1].upper() + word[1:])
+    return _key_text(country) if country and " " not in country else word
 
 
 def _person_key(text: str | None) -> str:
