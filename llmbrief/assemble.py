@@ -116,6 +116,8 @@ def number_record(text: str, r: NumberReading, answer: dict[str, Any]) -> Record
     if what in ("sent", "supplied"):
         sender = _pick(a.senders, answer.get("sender"))
         receiver = _pick(a.receivers, answer.get("receiver"))
+        if sender is not None and receiver is not None and sender.party == receiver.party:
+            receiver = None  # nobody sends to themselves: the answer names one party twice
         parties = {
             "from": g.take("sender" if what == "sent" else "supplier", sender, _party(sender)),
             "to": g.take("receiver" if what == "sent" else "recipient", receiver, _party(receiver)),

@@ -70,11 +70,25 @@ def _prep_objects(p: Parsed, heads: list[int], preps: tuple[str, ...]) -> list[P
             if c.dep == "prep" and c.text.lower() in preps:
                 for o in p.children(c.i):
                     if o.dep == "pobj":
-                        _add(out, noun_phrase(p, o.i))
+                        _add(out, _place_in(noun_phrase(p, o.i)))
                         for cj in p.children(o.i):  # "to Poland and the Baltic states"
                             if cj.dep == "conj":
-                                _add(out, noun_phrase(p, cj.i))
+                                _add(out, _place_in(noun_phrase(p, cj.i)))
     return out
+
+
+def _place_in(ph: Phrase) -> Phrase:
+    """A destination that is no country itself but says where it is ("a Russian drone
+    plant", "the port of Odesa"): the last place it names, as written."""
+    if ph.country or ph.label in ("ORG", "NORP"):
+        return ph
+    from llmbrief.gazetteer import find_places
+
+    found = find_places(ph.text)
+    if not found:
+        return ph
+    m = found[-1]
+    return Phrase(ph.start + m.start, ph.start + m.end, m.text, m.country, "GPE")
 
 
 def _own(p: Parsed, head: int | None, end_char: int) -> list[Phrase]:
@@ -100,16 +114,29 @@ def _sentence_places(p: Parsed, anchor: int) -> list[Phrase]:
     found = [
         Phrase(s.start + m.start, s.start + m.end, m.text, m.country, "GPE")
         for m in find_places(p.text[s.start : s.end])
+        if not _against(p, s.start + m.start)
     ]
     return sorted(found, key=lambda ph: abs(ph.start - at))
+
+
+def _against(p: Parsed, start: int) -> bool:
+    """A place fought against ("the war against Ukraine") is no party to a transfer."""
+    toks = p.tokens_in(start, start + 1)
+    if not toks:
+        return False
+    for a in [toks[0], *p.ancestors(toks[0].i)][:4]:
+        if a.dep == "prep" or a.pos == "ADP":
+            return a.text.lower() == "against"
+    return False
 
 
 def _carriers(p: Parsed, head: int | None, verb: int | None) -> list[int]:
     """The verbs that move what is counted: the governing verb and the verbs it is the
     complement of, and participles on the counted noun ("containers sent from X to Y")."""
     out = [v.i for v in verb_chain(p, verb)] if verb is not None else []
-    if head is not None:
-        out += [c.i for c in p.children(head) if c.dep in ("acl", "relcl") and c.pos == "VERB"]
+    if head is not None:  # a participle on the counted noun tells its own move: first
+        own = [c.i for c in p.children(head) if c.dep in ("acl", "relcl") and c.pos == "VERB"]
+        out = own + out
     # only verbs of moving people or goods give their roles ("complicated the fight
     # for Ukraine" sends nothing to Ukraine)
     moving = lx.TRANSFERRING | lx.RECEIVING | lx.PLEDGING

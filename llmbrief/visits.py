@@ -53,10 +53,10 @@ def place_of(ph: Phrase, the: bool = False) -> Phrase | None:
     Jeddah; "North Korea thrice" -> North Korea). Cities and regions count only where
     the parser saw a place and no "the" stands before a bare name (``the``), so "the
     Gulf" is no province."""
-    if ph.country:
-        return ph
     from llmbrief.gazetteer import find_places
 
+    if ph.country and not the:
+        return ph
     found = [
         m
         for m in find_places(ph.text)
@@ -139,8 +139,23 @@ def _named(p: Parsed, i: int) -> list[int]:
     out: list[int] = []
     for c in p.children(i):
         if c.dep == "appos" and (p.tokens[c.i].ent == "PERSON" or p.tokens[c.i].pos == "PROPN"):
-            out.extend(j for j in _with_conj(p, c.i) if _is_traveller(p, j))
-    return out
+            out.extend(j for j in _with_conj(p, c.i) if _is_name(p, j))
+    if p.tokens[i].tag in ("NNS", "NNPS"):  # a group: every name listed inside it
+        for j in p.subtree(i):
+            if j not in out and p.tokens[j].dep in ("appos", "conj") and _is_name(p, j):
+                out.append(j)
+    return sorted(set(out))
+
+
+def _is_name(p: Parsed, i: int) -> bool:
+    """A person's name, also where the tagger took it for a place it does not know
+    (names of people are often tagged GPE by the small English pipeline)."""
+    from llmbrief.gazetteer import country_of
+
+    t = p.tokens[i]
+    if t.pos != "PROPN" or t.lemma.lower() in lx.OFFICES:
+        return False
+    return t.ent in ("PERSON", "", "GPE") and country_of(t.text) is None
 
 
 def _with_conj(p: Parsed, i: int) -> list[int]:
