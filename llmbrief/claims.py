@@ -137,9 +137,14 @@ def sentence_claimants(p: Parsed, sent: int, anchor: int | None) -> tuple[list[P
 def claimants(p: Parsed, anchor: int) -> tuple[list[Phrase], int | None]:
     """Ranked claimants for a number, and the sentence they stand in when not its own."""
     sent = p.tokens[anchor].sent
-    own, _ = sentence_claimants(p, sent, anchor)
+    own, pronoun = sentence_claimants(p, sent, anchor)
     if own:
         return own, None
+    if pronoun and sent > 0:
+        # "..., it said": the source named just before, even across a paragraph break
+        # (news pages often give every sentence a paragraph of its own)
+        before, _ = sentence_claimants(p, sent - 1, None)
+        return (before, sent - 1) if before else ([], None)
     if p.paragraph_start(sent):
         return [], None
     before, _ = sentence_claimants(p, sent - 1, None)

@@ -37,6 +37,13 @@ CASES = [
     ("Aid workers counted 300 graves in Darfur. The UN confirmed 40 more on Friday.", "300",
      "Aid workers", None),
     ("It said 12 soldiers were killed near Kherson.", "12", None, None),
+    # a blank line ends the paragraph: only "it said" still points back across it
+    ("The health ministry reported on Monday.\n\nIt said 41 people were killed in Gaza.",
+     "41", "health ministry", 0),
+    ("The health ministry reported on Monday.\n\nAt least 41 people were killed in Gaza.",
+     "41", None, None),
+    ("The health ministry reported on Monday.\nAt least 41 people were killed in Gaza.",
+     "41", "health ministry", 0),
     ("Chad sent 500 soldiers to Niger.", "500", None, None),
     ("Chad sent 500 soldiers to Niger, according to him.", "500", None, None),
     ("Mali hosts 1,000 Russian instructors. Chad sent 500 soldiers to Niger.", "500", None, None),
