@@ -205,7 +205,8 @@ def visit_record(
 
 
 def merge_visits(records: list[Record]) -> list[Record]:
-    """Several sentences about one visitor's visit to one country become one record."""
+    """Several sentences about one visitor's visit to one country become one record;
+    visits dated differently ("in 2000", "on Wednesday") stay apart."""
     out: list[Record] = []
     by_key: dict[tuple[str, str | None, str], int] = {}
     for r in records:
@@ -213,12 +214,12 @@ def merge_visits(records: list[Record]) -> list[Record]:
             out.append(r)
             continue
         key = (r.visitor.lower().removeprefix("the ").split()[-1], r.host_country, r.status)
-        if key not in by_key:
+        prev = out[by_key[key]] if key in by_key else None
+        assert prev is None or isinstance(prev, DiplomaticVisit)
+        if prev is None or (prev.date_text and r.date_text and prev.date_text != r.date_text):
             by_key[key] = len(out)
             out.append(r)
             continue
-        prev = out[by_key[key]]
-        assert isinstance(prev, DiplomaticVisit)
         fields = ("date_text", "visitor_role", "place", "count")
         update: dict[str, Any] = {
             "evidence": prev.evidence + [e for e in r.evidence if e not in prev.evidence],

@@ -281,7 +281,11 @@ def read_visits(p: Parsed) -> list[VisitReading]:
     out: list[VisitReading] = []
     for t in p.tokens:
         lem = t.lemma.lower()
-        been = lem == "be" and any(c.dep == "aux" and c.lemma == "have" for c in p.children(t.i))
+        # "has been to X", "was in X on Monday": being somewhere is a visit when a
+        # person is the subject and a place the object (filtered below)
+        been = (
+            lem == "be" and t.pos in ("AUX", "VERB") and t.dep in ("ROOT", "ccomp", "conj", "relcl")
+        )
         if not (
             (t.pos == "VERB" and lem in lx.TRAVEL | lx.MEETING | lx.HOSTING)
             or (t.pos == "NOUN" and lem in lx.VISIT_NOUNS)

@@ -153,3 +153,33 @@ def test_pronoun_traveller_names_the_earlier_person(parsed: dict[str, Parsed]) -
 def test_own_country(parsed: dict[str, Parsed], text: str, name: str, country: str | None) -> None:
     start = text.index(name)
     assert own_country(parsed[text], Phrase(start, start + len(name), name)) == country
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("President Ana Soto was in Nairobi on Monday.", [("Kenya", "on Monday")]),
+        ("The minister was in talks with Chile.", []),
+        ("Foreign Minister Tomas Berg has been to Vietnam twice.", [("Vietnam", None)]),
+    ],
+)
+def test_being_somewhere_is_a_visit(text: str, expected: list[tuple[str, str | None]]) -> None:
+    from llmbrief.analysis import parse_many
+
+    (p,) = parse_many([text])
+    got = [(v.host_country, v.date.text if v.date else None) for v in read_visits(p)]
+    assert got == expected
+
+
+def test_visits_dated_apart_stay_apart() -> None:
+    from llmbrief.assemble import merge_visits
+    from llmbrief.models import DiplomaticVisit, Evidence
+
+    def visit(date: str | None) -> DiplomaticVisit:
+        return DiplomaticVisit(
+            status="actual", visitor="Ana Soto", host_country="Kenya", date_text=date,
+            evidence=[Evidence(quote=f"Ana Soto visited Kenya {date or ''}.")],
+        )  # fmt: skip
+
+    assert len(merge_visits([visit("in 2001"), visit("on Monday")])) == 2
+    assert len(merge_visits([visit("in 2001"), visit(None)])) == 1
