@@ -27,7 +27,7 @@ from llmbrief.attach import (
 )
 from llmbrief.claims import claimants
 from llmbrief.numbers import FoundFigure, find_figures
-from llmbrief.parties import force_of, parties
+from llmbrief.parties import Parties, force_of, parties
 
 #: Longest piece of text shown in one question; longer sentences are cut around the number.
 MAX_SHOWN_CHARS = 700
@@ -85,18 +85,37 @@ def find_numbers(text: str) -> list[FoundFigure]:
     return out
 
 
-def attach_number(p: Parsed, f: FoundFigure, prefer: tuple[Any, Any] = (None, None)) -> Attachment:
-    """What the parse attaches to one number; ``prefer`` orders the sentence's other places
-    as senders and as receivers (see :func:`article_roles`)."""
+@dataclass(frozen=True)
+class _Tied:
+    """What the parse ties a number to, before the article's usage ranks its parties."""
+
+    figure: FoundFigure
+    anchor: int
+    counted: tuple[Any, str | None, int | None]  # (phrase, head lemma, head token)
+    verb: int | None
+    parties: Parties
+
+
+def _tie(p: Parsed, f: FoundFigure) -> _Tied:
     anchor = anchor_token(p, f.number_start, f.end)
     phrase, lemma, head = counted(p, anchor, f.end)
     verb = governing_verb(p, head if head is not None else anchor)
-    status = clause_status(p, verb, anchor)
-    found = parties(p, anchor, head, verb, f.end)
+    return _Tied(f, anchor, (phrase, lemma, head), verb, parties(p, anchor, head, verb, f.end))
+
+
+def attach_number(p: Parsed, f: FoundFigure, prefer: tuple[Any, Any] = (None, None)) -> Attachment:
+    """What the parse attaches to one number; ``prefer`` orders the sentence's other places
+    as senders and as receivers (see :func:`article_roles`)."""
+    return _attach(p, _tie(p, f), prefer)
+
+
+def _attach(p: Parsed, t: _Tied, prefer: tuple[Any, Any]) -> Attachment:
+    f, anchor, verb, found = t.figure, t.anchor, t.verb, t.parties
+    phrase, lemma, head = t.counted
     claims, claim_sent = claimants(p, anchor)
     # a place inside who says it ("South Korea's spy agency") is not a party
-    found.weak = [w for w in found.weak if not any(c.start <= w.start < c.end for c in claims)]
-    senders, receivers = found.ranked(*prefer)
+    weak = [w for w in found.weak if not any(c.start <= w.start < c.end for c in claims)]
+    senders, receivers = replace(found, weak=weak).ranked(*prefer)
     return Attachment(
         anchor=anchor,
         counted=phrase,
@@ -104,7 +123,7 @@ def attach_number(p: Parsed, f: FoundFigure, prefer: tuple[Any, Any] = (None, No
         verb=verb,
         verb_lemma=p.tokens[verb].lemma.lower() if verb is not None else None,
         meanings=rank_meanings(p, anchor, f.text, lemma, head, verb),
-        statuses=allowed_statuses(status),
+        statuses=allowed_statuses(clause_status(p, verb, anchor)),
         senders=senders,
         receivers=receivers,
         force=force_of(p, anchor, head, phrase),
@@ -117,44 +136,40 @@ def attach_number(p: Parsed, f: FoundFigure, prefer: tuple[Any, Any] = (None, No
     )
 
 
-def article_roles(p: Parsed, found: list[FoundFigure]) -> tuple[Any, Any]:
+def article_roles(tied: list[_Tied]) -> tuple[Any, Any]:
     """Sort keys that put first the countries the article itself has as senders and as
     receivers wherever its parse says so: a sentence that names two countries without
     saying who gives is read the way the rest of the article reads."""
     give: Counter[str] = Counter()
     get: Counter[str] = Counter()
-    for f in found:
-        try:
-            anchor = anchor_token(p, f.number_start, f.end)
-        except ValueError:
-            continue
-        _, _, head = counted(p, anchor, f.end)
-        verb = governing_verb(p, head if head is not None else anchor)
-        c = parties(p, anchor, head, verb, f.end)
-        give.update({ph.party for ph in c.senders[:1]})
-        get.update({ph.party for ph in c.receivers[:1]})
+    for t in tied:
+        give.update({ph.party for ph in t.parties.senders[:1]})
+        get.update({ph.party for ph in t.parties.receivers[:1]})
     return (lambda ph: -give[ph.party]), (lambda ph: -get[ph.party])
 
 
 def read_numbers(text: str, p: Parsed) -> list[NumberReading]:
-    """Every number of the article with its attachment, in text order."""
-    found = find_numbers(text)
-    prefer = article_roles(p, found)
-    out = []
-    for f in found:
+    """Every number of the article with its attachment, in text order (each number is
+    tied to the parse once; the article's usage then ranks the weak candidates)."""
+    tied = []
+    for f in find_numbers(text):
         try:
-            att = attach_number(p, f, prefer)
+            tied.append(_tie(p, f))
         except ValueError:
             continue  # a number the tokenizer split oddly: nothing to attach it to
-        s = p.sentence_of(att.anchor)
-        if _headline(text, f.start):
+    prefer = article_roles(tied)
+    out = []
+    for t in tied:
+        if _headline(text, t.figure.start):
             continue  # a headline's figure is told again, as a sentence, in the body
+        att = _attach(p, t, prefer)
+        s = p.sentence_of(att.anchor)
         ev_start = s.start
         if att.claimant_sentence is not None:
             ev_start = p.sents[att.claimant_sentence].start
         out.append(
             NumberReading(
-                figure=replace(f),
+                figure=t.figure,
                 attachment=att,
                 sentence=(s.start, s.end),
                 evidence=(ev_start, s.end),
