@@ -70,6 +70,17 @@ class Attachment:
     strong: tuple[int, int] = (0, 0)
 
 
+def places_in(text: str, at: int) -> list[tuple[str, Phrase]]:
+    """The places the gazetteer finds in ``text`` (which starts at raw offset ``at``), in
+    text order: each mention's kind ("country", "city"...) and its words as a Phrase."""
+    from llmbrief.gazetteer import find_places
+
+    return [
+        (m.kind, Phrase(at + m.start, at + m.end, m.text, m.country, "GPE"))
+        for m in find_places(text)
+    ]
+
+
 # --- small tree helpers ------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from llmbrief import lexicon as lx
 from llmbrief.analysis import Parsed
-from llmbrief.attach import Phrase, noun_phrase, verb_chain
+from llmbrief.attach import Phrase, noun_phrase, places_in, verb_chain
 
 _TO = ("to", "into", "in", "for", "inside")
 _FROM = ("from",)
@@ -82,13 +82,8 @@ def _place_in(ph: Phrase) -> Phrase:
     plant", "the port of Odesa"): the last place it names, as written."""
     if ph.country or ph.label in ("ORG", "NORP"):
         return ph
-    from llmbrief.gazetteer import find_places
-
-    found = find_places(ph.text)
-    if not found:
-        return ph
-    m = found[-1]
-    return Phrase(ph.start + m.start, ph.start + m.end, m.text, m.country, "GPE")
+    found = places_in(ph.text, ph.start)
+    return found[-1][1] if found else ph
 
 
 def _own(p: Parsed, head: int | None, end_char: int) -> list[Phrase]:
@@ -107,15 +102,10 @@ def _own(p: Parsed, head: int | None, end_char: int) -> list[Phrase]:
 
 def _sentence_places(p: Parsed, anchor: int) -> list[Phrase]:
     """Every country named in the number's sentence, nearest first."""
-    from llmbrief.gazetteer import find_places
-
     s = p.sentence_of(anchor)
     at = p.tokens[anchor].start
-    found = [
-        Phrase(s.start + m.start, s.start + m.end, m.text, m.country, "GPE")
-        for m in find_places(p.text[s.start : s.end])
-        if not _against(p, s.start + m.start)
-    ]
+    places = places_in(p.text[s.start : s.end], s.start)
+    found = [ph for _, ph in places if not _against(p, ph.start)]
     return sorted(found, key=lambda ph: abs(ph.start - at))
 
 

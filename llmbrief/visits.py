@@ -16,7 +16,14 @@ from dataclasses import dataclass
 
 from llmbrief import lexicon as lx
 from llmbrief.analysis import Parsed, Tok
-from llmbrief.attach import Phrase, allowed_statuses, clause_date, clause_status, noun_phrase
+from llmbrief.attach import (
+    Phrase,
+    allowed_statuses,
+    clause_date,
+    clause_status,
+    noun_phrase,
+    places_in,
+)
 from llmbrief.attach import verb_chain as _chain
 
 
@@ -41,32 +48,20 @@ class VisitReading:
 _PLACES = ("GPE", "LOC", "FAC")
 
 
-def _country(ph: Phrase, the: bool = False) -> str | None:
-    """The country a destination is in (see :func:`place_of`)."""
-    place = place_of(ph, the)
-    return place.country if place is not None else None
-
-
 def place_of(ph: Phrase, the: bool = False) -> Phrase | None:
     """The place a destination names, as written, with its country: the whole phrase
     when it is a place, else the last place inside it ("the Red Sea city of Jeddah" ->
     Jeddah; "North Korea thrice" -> North Korea). Cities and regions count only where
     the parser saw a place and no "the" stands before a bare name (``the``), so "the
     Gulf" is no province."""
-    from llmbrief.gazetteer import find_places
-
     if ph.country and not the:
         return ph
     found = [
-        m
-        for m in find_places(ph.text)
-        if m.kind in ("country", "capital")
-        or (m.kind != "demonym" and ph.label in _PLACES and not the)
+        place
+        for kind, place in places_in(ph.text, ph.start)
+        if kind in ("country", "capital") or (kind != "demonym" and ph.label in _PLACES and not the)
     ]
-    if not found:
-        return None
-    m = found[-1]
-    return Phrase(ph.start + m.start, ph.start + m.end, m.text, m.country, "GPE")
+    return found[-1] if found else None
 
 
 def own_country(p: Parsed, ph: Phrase) -> str | None:
@@ -93,7 +88,7 @@ def _destinations(p: Parsed, t: Tok) -> list[Phrase]:
     def add(i: int) -> None:
         ph = noun_phrase(p, i)
         the = any(c.dep == "det" and c.text.lower() == "the" for c in p.children(i))
-        if _country(ph, the and " " not in ph.text):
+        if place_of(ph, the and " " not in ph.text) is not None:
             out.append(ph)
         for c in p.children(i):
             if c.dep == "conj":
