@@ -12,6 +12,7 @@ never sees a spaCy object.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import threading
@@ -104,8 +105,18 @@ class Parsed:
         return self.sents[self.tokens[i].sent]
 
     def tokens_in(self, start: int, end: int) -> list[Tok]:
-        """The tokens overlapping raw characters ``[start, end)``."""
-        return [t for t in self.tokens if t.end > start and t.start < end]
+        """The tokens overlapping raw characters ``[start, end)`` (a binary search: every
+        number and place of a long article asks)."""
+        i = bisect.bisect_right(self._ends, start)
+        out = []
+        while i < len(self.tokens) and self.tokens[i].start < end:
+            out.append(self.tokens[i])
+            i += 1
+        return out
+
+    @functools.cached_property
+    def _ends(self) -> list[int]:
+        return [t.end for t in self.tokens]
 
     def span_text(self, first: int, last: int) -> tuple[int, int, str]:
         """Raw offsets and text of tokens ``first..last``."""
