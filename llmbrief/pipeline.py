@@ -262,7 +262,7 @@ class ArticleExtractor:
     def extract(self, path: Path, text: str, display: str) -> Document:
         """All records of one article: the analysis, then one question per number and visit."""
         from llmbrief.analysis import analyse
-        from llmbrief.assemble import merge_visits
+        from llmbrief.assemble import figure_from, merge_visits, number_record
         from llmbrief.reading import read_numbers
         from llmbrief.verify import verify_record
         from llmbrief.visits import read_visits
@@ -281,12 +281,8 @@ class ArticleExtractor:
             if answer is None:
                 continue
             if answer["what"] == "visits":
-                from llmbrief.assemble import figure_from
-
                 visit_counts[r.sentence[0]] = figure_from(r.figure.text, "visits")
                 continue
-            from llmbrief.assemble import number_record
-
             record = number_record(text, r, answer)
             if record is not None:
                 records.append(record)
