@@ -221,8 +221,6 @@ class ArticleExtractor:
         article_path: str,
     ) -> dict[str, Any] | None:
         """One question: from cache, or from the model with re-asks. Returns the final answer."""
-        from llmbrief.llm import current_call, explain_llm_error
-
         if not self.settings.no_cache and self.store is not None:
             hit = self.store.get(key)
             if hit is not None:
@@ -234,6 +232,28 @@ class ArticleExtractor:
         if self.cancel.is_set():
             raise _Cancelled
         backend = self.backend.get()
+        return self.answer_with(
+            backend, prompt, content, model_cls, kept, key, counts, article_path
+        )
+
+    def answer_with(
+        self,
+        backend: Any,
+        prompt: Any,
+        content: str,
+        model_cls: Any,
+        kept: list[Any],
+        key: str,
+        counts: dict[str, int],
+        article_path: str,
+    ) -> dict[str, Any] | None:
+        """Ask ``backend`` (no cache lookup), re-asking as instructor does; cache the answer.
+
+        A :class:`QuestionHeld` raised by the backend's transport (a batch file
+        takes the request instead of a model) passes through, nothing cached.
+        """
+        from llmbrief.llm import current_call, explain_llm_error
+
         token = current_call.set(
             {"article": article_path, "prompt": prompt.ref, "model": self.model}
         )
@@ -244,8 +264,11 @@ class ArticleExtractor:
                 sampling=prompt.sampling,
                 max_reasks=self.settings.max_reasks,
             )
-            answer = result.model_dump()
+            answer: dict[str, Any] | None = result.model_dump()
         except Exception as err:
+            held = next((e for e in cause_chain(err) if isinstance(e, QuestionHeld)), None)
+            if held is not None:
+                raise held from None
             if not kept or not _is_validation_failure(err):
                 explained = explain_llm_error(err, self.settings)
                 raise explained from err
@@ -262,33 +285,60 @@ class ArticleExtractor:
     def extract(self, path: Path, text: str, display: str) -> Document:
         """All records of one article: the analysis, then one question per number and visit."""
         from llmbrief.analysis import analyse
-        from llmbrief.assemble import figure_from, merge_visits, number_record
-        from llmbrief.reading import read_numbers
-        from llmbrief.verify import verify_record
-        from llmbrief.visits import read_visits
 
         article_sha = sha256_text(text)
         parsed = analyse(text, None if self.settings.no_cache else self.store)
         self.analysis = parsed.pipeline
         counts = {"cached": 0, "reasks": 0, "questions": 0}
-        records: list[Record] = []
-        visit_counts: dict[int, Any] = {}
+        answered: list[tuple[Question, dict[str, Any] | None]] = []
+        for q in self.questions(text, article_sha, parsed):
+            counts["questions"] += 1
+            answer = self._ask(q.prompt, q.content, q.model_cls, q.kept, q.key, counts, display)
+            answered.append((q, answer))
+        return self.assemble(text, article_sha, display, answered)
+
+    def questions(self, text: str, article_sha: str, parsed: Any) -> Iterator[Question]:
+        """Every question of an article, in the order they are asked: numbers, then visits.
+
+        Nothing is asked: each question carries its prompt, content, answer model
+        and cache key, for :meth:`_ask` or for a batch file.
+        """
+        from llmbrief.reading import read_numbers
+        from llmbrief.visits import read_visits
+
         for r in read_numbers(text, parsed):
             if r.attachment.meanings[0] == "other":
                 continue  # nothing in its clause is counted by any record kind
-            counts["questions"] += 1
-            answer = self._ask_number(text, article_sha, r, counts, display)
+            yield self._number_question(text, article_sha, r)
+        for v in read_visits(parsed):
+            yield self._visit_question(text, article_sha, v)
+
+    def assemble(
+        self,
+        text: str,
+        article_sha: str,
+        display: str,
+        answered: Sequence[tuple[Question, dict[str, Any] | None]],
+    ) -> Document:
+        """The article's verified document from its questions' final answers."""
+        from llmbrief.assemble import figure_from, merge_visits, number_record, visit_record
+        from llmbrief.verify import verify_record
+
+        records: list[Record] = []
+        visit_counts: dict[int, Any] = {}
+        for q, answer in answered:
             if answer is None:
                 continue
-            if answer["what"] == "visits":
-                visit_counts[r.sentence[0]] = figure_from(r.figure.text, "visits")
-                continue
-            record = number_record(text, r, answer)
-            if record is not None:
-                records.append(record)
-        for v in read_visits(parsed):
-            counts["questions"] += 1
-            record = self._ask_visit(text, article_sha, v, counts, display, visit_counts)
+            if q.kind == "number":
+                r = q.reading
+                if answer["what"] == "visits":
+                    visit_counts[r.sentence[0]] = figure_from(r.figure.text, "visits")
+                    continue
+                record = number_record(text, r, answer)
+            else:
+                # numbers come first, so a count ("thrice") told in this sentence is known
+                v = q.reading
+                record = visit_record(text, v, answer, visit_counts.get(v.sentence[0]))
             if record is not None:
                 records.append(record)
         final = [verify_record(r, text) for r in merge_visits(records)]
@@ -297,9 +347,7 @@ class ArticleExtractor:
             records=final,
         )
 
-    def _ask_number(
-        self, text: str, article_sha: str, r: Any, counts: dict[str, int], display: str
-    ) -> dict[str, Any] | None:
+    def _number_question(self, text: str, article_sha: str, r: Any) -> Question:
         from llmbrief.assemble import number_record
         from llmbrief.questions import number_answer_model, number_values
         from llmbrief.verify import verify_record
@@ -312,39 +360,48 @@ class ArticleExtractor:
         model_cls = number_answer_model(r, check, kept)
         words = int(self.number_prompt.meta.get("window_words", 0))
         content = self.number_prompt.render(**number_values(text, r, words))
+        at = [r.figure.start, r.figure.end]
         key = self._key(
             self.number_prompt,
             article_sha,
-            {"at": [r.figure.start, r.figure.end], "content": content},
+            {"at": at, "content": content},
             model_cls.model_json_schema(),
         )
-        return self._ask(self.number_prompt, content, model_cls, kept, key, counts, display)
+        return Question("number", self.number_prompt, content, model_cls, kept, key, at, r)
 
-    def _ask_visit(
-        self,
-        text: str,
-        article_sha: str,
-        v: Any,
-        counts: dict[str, int],
-        display: str,
-        visit_counts: dict[int, Any],
-    ) -> Record | None:
-        from llmbrief.assemble import visit_record
+    def _visit_question(self, text: str, article_sha: str, v: Any) -> Question:
         from llmbrief.questions import visit_answer_model, visit_values
 
         vmodel = visit_answer_model(v)
         content = self.visit_prompt.render(**visit_values(text, v))
+        at = [v.sentence[0], v.sentence[1], v.destination.start]
         key = self._key(
             self.visit_prompt,
             article_sha,
-            {"at": [v.sentence[0], v.sentence[1], v.destination.start], "content": content},
+            {"at": at, "content": content},
             vmodel.model_json_schema(),
         )
-        answer = self._ask(self.visit_prompt, content, vmodel, [], key, counts, display)
-        if answer is None:
-            return None
-        # numbers are asked first, so a count ("thrice") told in this sentence is known
-        return visit_record(text, v, answer, visit_counts.get(v.sentence[0]))
+        return Question("visit", self.visit_prompt, content, vmodel, [], key, at, v)
+
+
+@dataclass
+class Question:
+    """One question of an article, ready to ask (or to write into a batch file)."""
+
+    kind: str  # "number" or "visit"
+    prompt: Any
+    content: str
+    model_cls: Any
+    #: every answer tried and its record (numbers: filled by the answer model's validator)
+    kept: list[Any]
+    key: str
+    #: raw offsets that place the question in its article
+    at: list[int]
+    reading: Any
+
+
+class QuestionHeld(Exception):
+    """A backend's transport took the request instead of answering it (a batch file)."""
 
 
 class _Cancelled(Exception):
