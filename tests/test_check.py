@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from llmbrief.check import Violation, check_brief
+from llmbrief.check import CITATION_FORM, Violation, check_brief
 from llmbrief.documents import load_documents, read_article
 from llmbrief.errors import InputError
 from llmbrief.models import Document
@@ -115,7 +116,7 @@ EDITS = [
         "a citation removed",
         LINE,
         LINE.replace("[^1]", ""),
-        ['10: "up to 25,000" is not cited (no footnote on this line)'],
+        ['10: "up to 25,000" is not cited (no footnote in this paragraph)'],
     ),
     (
         "the wrong footnote cited",
@@ -135,7 +136,7 @@ EDITS = [
         LINE.replace("[^1]", "[^9]"),
         [
             "10: [^9] is not defined",
-            '10: "up to 25,000" is not cited (no footnote with a quote on this line)',
+            '10: "up to 25,000" is not cited (no footnote with a quote in this paragraph)',
         ],
     ),
     (
@@ -170,7 +171,7 @@ EDITS = [
         DEF1,
         "[^1]: See the NIS briefing.",
         [
-            '10: "up to 25,000" is not cited (no footnote with a quote on this line)',
+            '10: "up to 25,000" is not cited (no footnote with a quote in this paragraph)',
             '23: [^1] is not a citation (expected PATH, chars START–END: "QUOTE")',
         ],
     ),
@@ -190,7 +191,7 @@ EDITS = [
         "a heading is not exempt",
         "## Key points",
         "## Key points for 2026",
-        ['8: "2026" is not cited (no footnote on this line)'],
+        ['8: "2026" is not cited (no footnote in this heading)'],
     ),
     (
         "a table cell changed",
@@ -242,8 +243,13 @@ def test_violation_formats() -> None:
     assert str(v) == '12: "5,000" is not in the quote of [^4]'
 
 
-def test_front_matter_without_end_is_exempt_and_does_not_crash() -> None:
-    assert check_brief("---\ntitle: 2026\n", read_small) == []
+def test_front_matter_is_exempt_only_when_closed() -> None:
+    assert check_brief("---\ntitle: 2026\n---\n", read_small) == []
+    assert check_brief("---\ntitle: 2026\n...\n", read_small) == []
+    # unclosed, it is a rule and a paragraph, as any Markdown renderer shows it
+    assert messages("---\ntitle: 2026\n") == [
+        '2: "2026" is not cited (no footnote in this paragraph)'
+    ]
 
 
 # ---------------------------------------------------------------- rendered briefs
@@ -283,10 +289,10 @@ def test_edits_of_the_seeds_brief(seeds_brief: str) -> None:
     assert [v.format() for v in check_brief(edited, _read)] == [
         f'brief.md:{_line_of(edited, "around 13,000 troops")}: "around 13,000" is not in the '
         "quote of [^15]",
-        f'brief.md:{_line_of(edited, "thrice (in")}: "thrice" is not cited (no footnote on this '
-        "line)",
-        f'brief.md:{_line_of(edited, "thrice (in")}: "three" is not cited (no footnote on this '
-        "line)",
+        f'brief.md:{_line_of(edited, "thrice (in")}: "thrice" is not cited (no footnote in this '
+        "paragraph)",
+        f'brief.md:{_line_of(edited, "thrice (in")}: "three" is not cited (no footnote in this '
+        "paragraph)",
     ]
 
 
@@ -322,3 +328,132 @@ def test_each_kind_alone_passes(kind: str) -> None:
         "Equipment transfers", "Equipment transfer"
     )
     assert check_brief(md, _read) == []
+
+
+# ---------------------------------------------------------------- Markdown, not lines
+def reflow(markdown: str, width: int = 40) -> str:
+    """The brief as an editor's Markdown editor might save it: paragraphs, list items and
+    footnote definitions wrapped at ``width`` (tables, headings and front matter kept)."""
+    import textwrap
+
+    out: list[str] = []
+    in_front = False
+    for i, line in enumerate(markdown.splitlines()):
+        if line.strip() == "---" and (i == 0 or in_front):
+            in_front = i == 0
+            out.append(line)
+            continue
+        if in_front or not line.strip() or line.startswith(("#", "|")):
+            out.append(line)
+            continue
+        indent = "  " if line.startswith("- ") else "    " if line.startswith("[^") else ""
+        wrapped = textwrap.wrap(
+            line, width, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False
+        )
+        out.extend(wrapped)
+    return "\n".join(out) + "\n"
+
+
+def _footnotes_reordered(markdown: str) -> str:
+    lines = markdown.splitlines()
+    defs = [i for i, line in enumerate(lines) if line.startswith("[^")]
+    assert len(defs) > 2
+    reordered = [lines[i] for i in reversed(defs)]
+    for i, line in zip(defs, reordered, strict=True):
+        lines[i] = line
+    return "\n".join(lines) + "\n"
+
+
+def test_reflowed_brief_passes_and_a_number_split_from_its_footnote_is_cited() -> None:
+    flowed = reflow(BRIEF, 30)
+    assert flowed != BRIEF
+    # the key point's number and its footnote reference now stand on different lines
+    lines = flowed.splitlines()
+    number_line = lines.index("  25,000 workers to Russia,")
+    assert lines[number_line + 1] == "  according to NIS[^1]."
+    assert check_brief(flowed, read_small) == []
+
+
+def test_reflowed_seeds_brief_passes_and_fails_when_a_figure_is_edited(seeds_brief: str) -> None:
+    flowed = reflow(seeds_brief)
+    assert len(flowed.splitlines()) > len(seeds_brief.splitlines()) + 20
+    assert check_brief(flowed, _read) == []
+    # edit one figure of a key point, then reflow: the violation names the line it is on
+    key_points = seeds_brief.split("## Key points", 1)[1].split("\n## ", 1)[0]
+    old = next(m.group() for m in re.finditer(r"\b\d{1,3},\d{3}\b", key_points))
+    new = str(int(old.replace(",", "")) + 1000)
+    new = f"{new[:-3]},{new[-3:]}"
+    edited = reflow(seeds_brief.replace(key_points, key_points.replace(old, new, 1)))
+    found = check_brief(edited, _read)
+    assert len(found) == 1, found
+    assert f'{new}" is not in the quote' in found[0].message
+    assert new in edited.splitlines()[found[0].line - 1]
+
+
+def test_reordered_footnotes_pass_and_still_check_their_quotes(seeds_brief: str) -> None:
+    shuffled = _footnotes_reordered(seeds_brief)
+    assert shuffled != seeds_brief
+    assert check_brief(shuffled, _read) == []
+    assert check_brief(_footnotes_reordered(BRIEF), read_small) == []
+    broken = _footnotes_reordered(edit(DEF1, DEF1.replace("25,000", "26,000")))
+    assert any("[^1] quote is not what a.txt has" in m for m in messages(broken))
+
+
+TABLE = """
+| Figure | Source |
+|---|---|
+| up to 25,000 workers | [^1] |
+| around 4,000 soldiers | [^2] |
+"""
+
+
+def test_a_table_added_is_checked_row_by_row() -> None:
+    with_table = BRIEF.replace("## About this brief", TABLE + "\n## About this brief")
+    assert check_brief(with_table, read_small) == []
+    wrong = with_table.replace(
+        "| around 4,000 soldiers | [^2] |", "| around 4,000 soldiers | [^1] |"
+    )
+    row = wrong.splitlines().index("| around 4,000 soldiers | [^1] |") + 1
+    assert messages(wrong) == [f'{row}: "around 4,000" is not in the quote of [^1]']
+    uncited = with_table.replace("| up to 25,000 workers | [^1] |", "| up to 25,000 workers | |")
+    row = uncited.splitlines().index("| up to 25,000 workers | |") + 1
+    assert messages(uncited) == [
+        f'{row}: "up to 25,000" is not cited (no footnote in this table row)'
+    ]
+
+
+MARKDOWN_FORMS = [
+    ("emphasis around a figure", LINE, LINE.replace("up to 25,000", "**up to 25,000**")),
+    ("an escaped character", "according to NIS", "according to NIS \\*"),
+    ("a setext heading for About", "## About this brief\n", "About this brief\n----------------\n"),
+    (
+        "a reference-style definition on two lines",
+        DEF1,
+        DEF1.replace(" to Russia", "\n    to Russia"),
+    ),
+    ("a definition indented", DEF1, "  " + DEF1),
+    ("a numbered list", "- Around 4,000", "1. Around 4,000"),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new"), MARKDOWN_FORMS, ids=[e[0] for e in MARKDOWN_FORMS])
+def test_markdown_forms_that_render_the_same_pass(name: str, old: str, new: str) -> None:
+    assert messages(edit(old, new)) == []
+
+
+def test_numbers_shown_in_code_are_checked_and_html_comments_too() -> None:
+    assert messages(BRIEF + "\n`99 troops`\n") == [
+        f'{len(BRIEF.splitlines()) + 2}: "99" is not cited (no footnote in this paragraph)'
+    ]
+    fenced = BRIEF.replace("## About", "```\n77 units\n```\n\n## About")
+    line = fenced.splitlines().index("77 units") + 1
+    assert messages(fenced) == [f'{line}: "77" is not cited (no footnote in this code block)']
+
+
+def test_an_empty_definition_does_not_swallow_the_next_paragraph() -> None:
+    brief = BRIEF + "\n[^7]:\n\nAnd 12 more[^2].\n"
+    lines = brief.splitlines()
+    assert messages(brief) == [
+        f"{lines.index('[^7]:') + 1}: [^7] is not a citation (expected {CITATION_FORM})",
+        f'{lines.index("And 12 more[^2].") + 1}: "12" is not in the quote of [^2]',
+    ]
