@@ -192,6 +192,8 @@ class ArticleExtractor:
         self.cancel = threading.Event()
         #: the spaCy pipeline (name@version) that parsed the articles of this run
         self.analysis: str | None = None
+        #: called with the article's path after each question is answered (for progress)
+        self.on_answer: Callable[[str], None] | None = None
 
     def _key(self, prompt: Any, article_sha: str, question: dict[str, Any], schema: Any) -> str:
         from llmbrief.store import cache_key
@@ -295,6 +297,8 @@ class ArticleExtractor:
             counts["questions"] += 1
             answer = self._ask(q.prompt, q.content, q.model_cls, q.kept, q.key, counts, display)
             answered.append((q, answer))
+            if self.on_answer is not None:
+                self.on_answer(display)
         return self.assemble(text, article_sha, display, answered)
 
     def questions(self, text: str, article_sha: str, parsed: Any) -> Iterator[Question]:
@@ -439,6 +443,7 @@ def extract_paths(
     replay_only: bool = False,
     progress: ProgressFn | None = None,
     on_result: Callable[[ArticleResult], None] | None = None,
+    on_answer: Callable[[str], None] | None = None,
 ) -> ExtractResult:
     """Extract records from articles; write ``output`` after each finished article.
 
@@ -466,6 +471,7 @@ def extract_paths(
     store = Store(settings.db_path)
     lazy = _LazyBackend(settings, store, replay=replay is not None or replay_only)
     extractor = ArticleExtractor(settings, store, lazy)
+    extractor.on_answer = on_answer  # each question answered: its article's path
     order = [ArticleResult(path=display_path(a)) for a in articles]
     result.results.extend(order)
     lock = threading.Lock()
