@@ -209,6 +209,11 @@ def counted(p: Parsed, anchor: int, end_char: int) -> tuple[Phrase | None, str |
     if head.pos == "ADP" and head.head != head.i:  # "around 2,000", "up to 500"
         t, head = head, p.tokens[head.head]
     if t.dep in ("nummod", "quantmod", "amod", "compound") and head.pos in ("NOUN", "PROPN"):
+        # "2,400 kamikaze drones": the number may hang on a modifier of the real head
+        while head.dep in ("compound", "nmod") and head.head > head.i:
+            if p.tokens[head.head].pos not in ("NOUN", "PROPN"):
+                break
+            head = p.tokens[head.head]
         ph = noun_phrase(p, head.i)
         ph = _from_char(p, ph, end_char)
         return ph, head.lemma.lower(), head.i
@@ -225,10 +230,33 @@ def counted(p: Parsed, anchor: int, end_char: int) -> tuple[Phrase | None, str |
         objs = [c for c in p.children(o.i) if c.dep == "pobj"]
         if objs:
             return noun_phrase(p, objs[0].i), objs[0].lemma.lower(), objs[0].i
+    total = _total_of(p, t)
+    if total is not None:
+        return noun_phrase(p, total), p.tokens[total].lemma.lower(), total
     described = _described_noun(p, anchor)
     if described is not None:
         return noun_phrase(p, described), p.tokens[described].lemma.lower(), described
     return None, None, None
+
+
+def _total_of(p: Parsed, t: Tok) -> int | None:
+    """ "the number of containers sent ... is about 5,000": the noun of a total whose
+    value the number is (the complement or object of the total's verb)."""
+    if t.dep not in ("attr", "dobj", "pobj", "npadvmod") or t.head == t.i:
+        return None
+    verb = p.tokens[t.head]
+    if verb.pos == "ADP" and verb.head != verb.i:  # "stood at 5,000", "rose to 5,000"
+        verb = p.tokens[verb.head]
+    if verb.pos not in ("VERB", "AUX"):
+        return None
+    for s in p.children(verb.i):
+        if s.dep in ("nsubj", "nsubjpass") and s.lemma.lower() in lx.TOTALS:
+            for c in p.children(s.i):
+                if c.dep == "prep" and c.text.lower() == "of":
+                    for o in p.children(c.i):
+                        if o.dep == "pobj" and o.pos in ("NOUN", "PROPN"):
+                            return o.i
+    return None
 
 
 def _through_of(p: Parsed, i: int) -> int:

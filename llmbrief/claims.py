@@ -61,8 +61,22 @@ def _objects(p: Parsed, prep: int) -> list[Phrase]:
     return out
 
 
+def _reports(p: Parsed, v: Tok) -> bool:
+    """Whether a verb of saying reports here: "claimed responsibility for" does not."""
+    if v.pos not in ("VERB", "AUX") or v.lemma.lower() not in lx.REPORTING:
+        return False
+    return not any(c.dep == "dobj" and c.lemma.lower() in lx.CLAIMED_DEEDS for c in p.children(v.i))
+
+
 def _reporting_subject(p: Parsed, v: Tok) -> tuple[Phrase | None, bool]:
     """The subject of a reporting verb, and whether it is only a pronoun."""
+    subjectless = not any(c.dep in ("nsubj", "nsubjpass", "agent") for c in p.children(v.i))
+    if subjectless and v.tag in ("VBD", "VBZ", "VBP"):
+        left = _left_source(p, v)
+        if left is not None:
+            return left, False
+    if v.tag == "VBG" and v.dep == "acl":  # "a video released by X claiming that..."
+        return _document_source(p, p.tokens[v.head]), False
     for c in p.children(v.i):
         if c.dep in ("nsubj", "nsubjpass"):
             if c.pos == "PRON" or c.text.lower() in _WEAK:
@@ -80,12 +94,48 @@ def _reporting_subject(p: Parsed, v: Tok) -> tuple[Phrase | None, bool]:
     return None, False
 
 
+def _left_source(p: Parsed, v: Tok) -> Phrase | None:
+    """A source the parse failed to make the subject: the noun phrase just before a
+    finite reporting verb that has none ("In a statement to X, a representative of the
+    rebels said ...", where the representative hangs on X)."""
+    if v.i == 0 or p.tokens[v.i - 1].pos not in ("NOUN", "PROPN"):
+        return None
+    best = None
+    for a in [p.tokens[v.i - 1], *p.ancestors(v.i - 1)]:
+        if a.i >= v.i or a.sent != v.sent:
+            break
+        if a.pos in ("NOUN", "PROPN") and _is_source(p, a.i):
+            best = a.i
+            if a.dep in ("appos", "nsubj"):
+                break
+        if a.pos not in ("NOUN", "PROPN", "ADP"):
+            break
+    return _full_subject(p, best) if best is not None else None
+
+
+def _document_source(p: Parsed, noun: Tok) -> Phrase | None:
+    """Who stands behind a document that claims ("a statement issued by X claiming"):
+    the noun itself when it is a source, else the agent of a participle on it."""
+    if _is_source(p, noun.i):
+        return noun_phrase(p, noun.i)
+    for c in p.children(noun.i):
+        if c.dep == "acl" and c.tag == "VBN":
+            for b in p.children(c.i):
+                if b.dep == "agent":
+                    found = _objects(p, b.i)
+                    if found:
+                        return found[0]
+    return None
+
+
 def _is_source(p: Parsed, i: int) -> bool:
     """A person, organization or country, or a noun that stands for one ("officials"):
     not "the report", "the data" or "video footage"."""
     t = p.tokens[i]
     if t.ent in ("PERSON", "ORG", "NORP", "GPE") or t.pos == "PROPN":
         return True
+    if any(c.dep == "poss" and c.ent in ("GPE", "ORG", "NORP") for c in p.children(i)):
+        return True  # "Ukraine's special operations unit"
     return t.lemma.lower() in lx.SOURCES | lx.OFFICES
 
 
@@ -118,7 +168,7 @@ def sentence_claimants(p: Parsed, sent: int, anchor: int | None) -> tuple[list[P
     pronoun = False
     for i in range(s.first, s.last + 1):
         t = p.tokens[i]
-        if t.pos in ("VERB", "AUX") and t.lemma.lower() in lx.REPORTING:
+        if _reports(p, t):
             subj, weak = _reporting_subject(p, t)
             pronoun = pronoun or weak
             if subj is not None and subj.text:

@@ -104,8 +104,11 @@ HEDGING_ADVERBS = frozenset(["possibly", "potentially", "perhaps", "maybe", "lik
 
 #: Verbs whose subject receives rather than gives ("Poland received 24 drones").
 RECEIVING = frozenset(
-    ["receive", "get", "obtain", "acquire", "buy", "purchase", "import", "take", "accept"]
-)
+    [
+        "receive", "get", "obtain", "acquire", "buy", "purchase", "import", "take", "accept",
+        "order", "procure",
+    ]
+)  # fmt: skip
 #: Verbs of moving people or goods ("sent", "deployed", "shipped").
 TRANSFERRING = frozenset(
     [
@@ -136,6 +139,12 @@ TRANSFERRING = frozenset(
         "relocate",
     ]
 )
+
+#: Nouns that name how many there are of something ("the number of containers ... is
+#: about 5,000", "the total of troops reached 2,000").
+TOTALS = frozenset(["number", "total", "tally", "count", "figure"])
+#: What a reporting verb claims when it is no report: "claimed responsibility for".
+CLAIMED_DEEDS = frozenset(["responsibility", "credit", "victory", "authorship"])
 
 #: Nouns that count people who can be sent (their lemma).
 PEOPLE = frozenset(
@@ -301,9 +310,13 @@ TRAVEL = frozenset(
         "reach",
         "depart",
         "leave",
+        "accompany",
     ]
 )
 MEETING = frozenset(["meet", "hold"])
+#: Nouns that name a meeting: where it is held is a visit for a guest from abroad
+#: ("X's meeting with Y at a cosmodrome in Z").
+MEETING_NOUNS = frozenset(["meeting", "summit", "talks"])
 #: Verbs whose object is the visitor and whose subject the host ("X received Y in Z").
 HOSTING = frozenset(["host", "receive", "welcome", "greet"])
 #: Nouns that name a visit ("his trip to X", "a state visit").

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from llmbrief import lexicon as lx
-from llmbrief.analysis import Parsed
+from llmbrief.analysis import Parsed, Tok
 from llmbrief.attach import Phrase, noun_phrase, places_in, verb_chain
 
 _TO = ("to", "into", "in", "for", "inside")
@@ -68,13 +68,19 @@ def _prep_objects(p: Parsed, heads: list[int], preps: tuple[str, ...]) -> list[P
     for h in heads:
         for c in p.children(h):
             if c.dep == "prep" and c.text.lower() in preps:
+                # "drones for Kyiv" gives to Kyiv; "drones for its war in X" gives X nothing
+                where = _place_in if c.text.lower() != "for" else _itself
                 for o in p.children(c.i):
                     if o.dep == "pobj":
-                        _add(out, _place_in(noun_phrase(p, o.i)))
+                        _add(out, where(noun_phrase(p, o.i)))
                         for cj in p.children(o.i):  # "to Poland and the Baltic states"
                             if cj.dep == "conj":
-                                _add(out, _place_in(noun_phrase(p, cj.i)))
+                                _add(out, where(noun_phrase(p, cj.i)))
     return out
+
+
+def _itself(ph: Phrase) -> Phrase:
+    return ph
 
 
 def _place_in(ph: Phrase) -> Phrase:
@@ -124,8 +130,13 @@ def _carriers(p: Parsed, head: int | None, verb: int | None) -> list[int]:
     """The verbs that move what is counted: the governing verb and the verbs it is the
     complement of, and participles on the counted noun ("containers sent from X to Y")."""
     out = [v.i for v in verb_chain(p, verb)] if verb is not None else []
+    if verb is not None:
+        # "began arriving in X": the verb's own complement; "containers, which could
+        # hold 4.8 million shells": the move of the thing a relative clause describes
+        out += [c.i for c in p.children(verb) if c.dep == "xcomp" and c.pos == "VERB"]
+        out += _moved_antecedent(p, verb)
     if head is not None:  # a participle on the counted noun tells its own move: first
-        own = [c.i for c in p.children(head) if c.dep in ("acl", "relcl") and c.pos == "VERB"]
+        own = [c.i for n in _of_chain(p, head) for c in p.children(n) if _participle(c)]
         out = own + out
     # only verbs of moving people or goods give their roles ("complicated the fight
     # for Ukraine" sends nothing to Ukraine)
@@ -133,11 +144,41 @@ def _carriers(p: Parsed, head: int | None, verb: int | None) -> list[int]:
     return [v for v in out if p.tokens[v].lemma.lower() in moving]
 
 
+def _participle(t: Tok) -> bool:
+    return t.dep in ("acl", "relcl") and t.pos == "VERB"
+
+
+def _of_chain(p: Parsed, head: int) -> list[int]:
+    """The counted noun and the nouns it is "of" ("batteries of the missile system
+    delivered by X": the participle may sit on either)."""
+    out = [head]
+    for c in p.children(head):
+        if c.dep == "prep" and c.text.lower() == "of":
+            out += [o.i for o in p.children(c.i) if o.dep == "pobj"]
+    return out
+
+
+def _moved_antecedent(p: Parsed, verb: int) -> list[int]:
+    """The verb that moves the noun a relative clause hangs on: for "sent 10,000
+    containers, which could hold 4.8 million shells", "sent"."""
+    v = p.tokens[verb]
+    if v.dep != "relcl" or v.head == v.i:
+        return []
+    noun = p.tokens[v.head]
+    # the antecedent may be the object itself or the last word of the object's phrase
+    for n in [noun, *p.ancestors(noun.i)][:3]:
+        if n.pos in ("VERB", "AUX"):
+            return [n.i]
+    return []
+
+
 def _roles(p: Parsed, v: int, heads: list[int]) -> tuple[list[Phrase], list[Phrase]]:
     """Who gives and who gets, as verb ``v`` tells it."""
     givers: list[Phrase] = []
     getters: list[Phrase] = []
     receiving = p.tokens[v].lemma.lower() in lx.RECEIVING
+    if receiving and any(c.dep in ("xcomp", "ccomp") for c in p.children(v)):
+        return [], []  # "ordered troops to deploy": an order, not a purchase
     subj = _subject(p, v)
     passive = any(c.dep == "nsubjpass" for c in p.children(v))
     if receiving:
@@ -177,6 +218,12 @@ class Parties:
             _add(senders, ph)
         for ph in sorted(self.weak, key=as_receiver) if as_receiver else self.weak:
             _add(receivers, ph)
+        # a party the parse gives one role is still a (last) candidate for the other
+        # ("delivered by X would be deployed by Y": Y gets them)
+        for ph in self.senders[1:]:
+            _add(receivers, ph)
+        for ph in self.receivers[1:]:
+            _add(senders, ph)
         if senders and receivers and senders[0].party == receivers[0].party:
             if receivers[0] not in self.receivers and len(receivers) > 1:
                 receivers.append(receivers.pop(0))

@@ -90,6 +90,12 @@ def _destinations(p: Parsed, t: Tok) -> list[Phrase]:
         the = any(c.dep == "det" and c.text.lower() == "the" for c in p.children(i))
         if place_of(ph, the and " " not in ph.text) is not None:
             out.append(ph)
+        else:  # "at the cosmodrome in the Far East region": where the place is
+            for c in p.children(i):
+                if c.dep == "prep" and c.text.lower() in ("in", "of"):
+                    for o in p.children(c.i):
+                        if o.dep == "pobj":
+                            add(o.i)
         for c in p.children(i):
             if c.dep == "conj":
                 add(c.i)
@@ -98,7 +104,8 @@ def _destinations(p: Parsed, t: Tok) -> list[Phrase]:
         if c.dep == "dobj" and t.lemma.lower() in ("visit", "tour", "reach"):
             add(c.i)
         elif c.dep == "prep" and c.text.lower() in ("to", "in", "into", "for", "at"):
-            if t.lemma.lower() in lx.MEETING | lx.HOSTING and c.text.lower() not in ("in", "at"):
+            meeting = lx.MEETING | lx.HOSTING | lx.MEETING_NOUNS
+            if t.lemma.lower() in meeting and c.text.lower() not in ("in", "at"):
                 continue
             for o in p.children(c.i):
                 if o.dep == "pobj":
@@ -125,14 +132,38 @@ def _is_traveller(p: Parsed, i: int) -> bool:
     t = p.tokens[i]
     if t.ent == "PERSON" or t.lemma.lower() in lx.OFFICES:
         return True
-    return t.pos == "PROPN" and t.ent == "" and country_of(t.text) is None
+    if t.pos != "PROPN" or country_of(t.text) is not None:
+        return False
+    if any(c.dep == "compound" and c.lemma.lower() in lx.OFFICES for c in p.children(i)):
+        return True  # "President Ana Soto", whatever the tagger took the name for
+    return t.ent == "" or (t.ent in ("GPE", "ORG") and _a_person_elsewhere(p, t.text))
+
+
+def _a_person_elsewhere(p: Parsed, word: str) -> bool:
+    """Whether the article's tagger reads ``word`` as (part of) a person's name at
+    another mention: the small pipeline tags some surnames as places."""
+    return any(t.text == word and t.ent == "PERSON" for t in p.tokens)
+
+
+def _a_place_name(p: Parsed, i: int, ph: Phrase) -> bool:
+    """Whether a would-be traveller is a place: a country or demonym always; a city or
+    region only where the tagger does not read it as a person ("Austin said")."""
+    if not ph.country:
+        return False
+    if p.tokens[i].ent != "PERSON":
+        return True
+    return any(kind in ("country", "demonym", "capital") for kind, _ in places_in(ph.text, 0))
 
 
 def _named(p: Parsed, i: int) -> list[int]:
     """The people an office or a group is said to be, in apposition ("the country's
     foreign minister, Choe Son-hui, ..."; "four presidents - A, B and C - ...")."""
     out: list[int] = []
-    for c in p.children(i):
+    holders = [i]
+    if p.tokens[i].lemma.lower() in lx.OFFICES:  # "the head of the agency, X, ..."
+        holders += [o.i for c in p.children(i) if c.dep == "prep" and c.text.lower() == "of"
+                    for o in p.children(c.i) if o.dep == "pobj"]  # fmt: skip
+    for c in [c for h in holders for c in p.children(h)]:
         if c.dep == "appos" and (p.tokens[c.i].ent == "PERSON" or p.tokens[c.i].pos == "PROPN"):
             out.extend(j for j in _with_conj(p, c.i) if _is_name(p, j))
     if p.tokens[i].tag in ("NNS", "NNPS"):  # a group: every name listed inside it
@@ -167,6 +198,8 @@ def _travellers(p: Parsed, t: Tok) -> list[int]:
         for c in p.children(t.i):
             if c.dep == "poss":
                 return _with_conj(p, c.i)
+        if t.lemma.lower() in lx.MEETING_NOUNS:
+            return []  # a meeting is nobody's trip unless it is someone's meeting
         # "X began a visit", "X is on a trip": the subject of the verb over the noun
         for a in p.ancestors(t.i):
             if a.sent != t.sent:
@@ -180,6 +213,16 @@ def _travellers(p: Parsed, t: Tok) -> list[int]:
         for c in p.children(v.i):
             if c.dep == "nsubj":
                 return _with_conj(p, c.i)
+        if v.lemma.lower() == "accompany":  # "X was accompanied by Y to Z": both go
+            return [j for c in p.children(v.i) for j in _passive_parties(p, c)]
+    return []
+
+
+def _passive_parties(p: Parsed, c: Tok) -> list[int]:
+    if c.dep == "nsubjpass":
+        return _with_conj(p, c.i)
+    if c.dep == "agent":
+        return [j for o in p.children(c.i) if o.dep == "pobj" for j in _with_conj(p, o.i)]
     return []
 
 
@@ -251,7 +294,7 @@ def _candidates(p: Parsed, i: int) -> tuple[list[Phrase], tuple[int, int] | None
         s = p.sentence_of(j)
         return [noun_phrase(p, j)], (s.start, s.end), None
     ph = noun_phrase(p, i)
-    if ph.country or (t.ent != "PERSON" and t.tag in ("NNS", "NNPS")):
+    if _a_place_name(p, i, ph) or (t.ent != "PERSON" and t.tag in ("NNS", "NNPS")):
         return [], None, None  # a place the tagger took for a person; "leaders" in general
     if t.ent != "PERSON" and t.lemma.lower() in lx.OFFICES:
         named = resolve_office(p, ph)
@@ -283,7 +326,7 @@ def read_visits(p: Parsed) -> list[VisitReading]:
         )
         if not (
             (t.pos == "VERB" and lem in lx.TRAVEL | lx.MEETING | lx.HOSTING)
-            or (t.pos == "NOUN" and lem in lx.VISIT_NOUNS)
+            or (t.pos == "NOUN" and lem in lx.VISIT_NOUNS | lx.MEETING_NOUNS)
             or been  # "has been to X"
         ):
             continue

@@ -47,6 +47,17 @@ CASES = [
     ("Chad sent 500 soldiers to Niger.", "500", None, None),
     ("Chad sent 500 soldiers to Niger, according to him.", "500", None, None),
     ("Mali hosts 1,000 Russian instructors. Chad sent 500 soldiers to Niger.", "500", None, None),
+    # claiming a deed is no report
+    ("The rebel group claimed responsibility for an attack in which 21 people were killed.",
+     "21", None, None),
+    # a source the parse hangs elsewhere, just before its verb
+    ("In a statement to AFP, a representative of the rebels said that 17 people died.", "17",
+     "representative of the rebels", None),
+    # a document claims for who released it
+    ("A report released by the United Nations claiming that 300 civilians were killed was "
+     "rejected.", "300", "United Nations", None),
+    ("This is a video released by Sudan's rapid support unit claiming that 40 soldiers were "
+     "captured.", "40", "Sudan's rapid support unit", None),
 ]  # fmt: skip
 
 TEXTS = sorted({c[0] for c in CASES})

@@ -33,6 +33,16 @@ SENDS = [
     ("Brazil donated 20 ambulances to Bolivia.", "20", "Brazil", "Bolivia"),
     ("Russia is considering sending 2,000 more troops to Mali.", "2,000", "Russia", "Mali"),
     ("The shelling of the market left 2,000 killed.", "2,000", None, None),
+    # verbs of ordering are verbs of receiving; the number may hang on a modifier
+    ("Egypt ordered 24 Rafale jets from France.", "24", "France", "Egypt"),
+    ("Algeria bought 2,400 kamikaze Shahed drones from Iran for its border war.", "2,400",
+     "Iran", "Algeria"),
+    # a total whose value the number is; a participle on the counted noun
+    ("The number of tanks shipped by Spain to Ukraine is about 40.", "about 40", "Spain",
+     "Ukraine"),
+    # the thing a relative clause describes was moved by the main verb
+    ("Serbia sent 300 crates to Libya, which could hold up to 9,000 rifles.", "9,000",
+     "Serbia", "Libya"),
 ]  # fmt: skip
 
 ALSO = [
@@ -40,6 +50,9 @@ ALSO = [
     ("About 400 mercenaries were sent by Moscow to Libya.", "400", "Russia", "Libya"),
     ("Washington deployed 3,000 troops to Poland and Lithuania.", "3,000", "United States",
      "Lithuania"),
+    # a party the parse gives one role stays a candidate for the other
+    ("The 12 batteries of the missile system delivered by France would be deployed by Greece.",
+     "12", "France", "Greece"),
 ]  # fmt: skip
 
 FORCES = [

@@ -54,6 +54,26 @@ CASES = [
         ("President Maria Lopes", "Chile", "Chile", "actual", "in May"),
         ("Maria Lopes", "Argentina", "Argentina", "actual", None),
     ]),
+    # a surname that is also a city's name is still a person where the tagger says so
+    ("Canadian Defence Minister Paul Austin arrived in Warsaw on Monday.\n"
+     "Austin was last in Poland in March.", [
+        ("Canadian Defence Minister Paul Austin", "Warsaw", "Poland", "actual", "on Monday"),
+        ("Austin", "Poland", "Poland", "actual", "in March"),
+    ]),
+    # whoever accompanies goes too; "the city of X" says where
+    ("Premier Liu Wen was accompanied by Trade Minister Zhao Lei to the Kenyan city of Mombasa.", [
+        ("Premier Liu Wen", "Mombasa", "Kenya", "actual", None),
+        ("Trade Minister Zhao Lei", "Mombasa", "Kenya", "actual", None),
+    ]),
+    # someone's meeting abroad, told as a noun; the place inside the venue
+    ("Exports rose after Chilean President Ana Soto's meeting with Lula at a port in Sao Paulo "
+     "in May.", [
+        ("Chilean President Ana Soto", "Sao Paulo", "Brazil", "actual", "in May"),
+    ]),
+    # an office named by apposition on what it heads
+    ("The head of the spy agency, Jonas Berg, flew to Tallinn on Friday.", [
+        ("Jonas Berg", "Tallinn", "Estonia", "actual", "on Friday"),
+    ]),
     # no visit: a phone call, going home, a place that is the traveller's own country
     ("Egyptian President Omar Fathy spoke by phone with the Kenyan president.", []),
     ("Prime Minister Ravi Menon spoke by phone with leaders in Tokyo.", []),
@@ -62,6 +82,7 @@ CASES = [
     ("Kenyan President Grace Mwangi toured Mombasa on Friday.", []),
     ("Germany delivered 18 Leopard tanks to Kyiv.", []),
     ("Leaders flew to Cairo for the summit.", []),
+    ("Her visit comes days before the summit in Lima.", []),
 ]  # fmt: skip
 
 TEXTS = [c[0] for c in CASES]
