@@ -7,11 +7,14 @@ need them, so ``llmbrief --help`` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import signal
 import sqlite3
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -171,6 +174,10 @@ PromptOpt = Annotated[
 RetriesOpt = Annotated[
     int | None, typer.Option("--max-retries", min=0, help="Transport retries (default 4).")
 ]
+HtmlOpt = Annotated[
+    Path | None,
+    typer.Option("--html", help="Also write the review page (HTML) here; see `review`."),
+]
 
 
 def _settings(**flags: Any) -> Any:
@@ -197,12 +204,79 @@ def _install_sigterm() -> Any:
         return None
 
 
-def _progress(path: str, done: int, total: int) -> None:
-    if sys.stderr.isatty():
-        sys.stderr.write(f"\r[{done}/{total}] {path[-60:]:<60}")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+class _Progress:
+    """What a user sees while articles are extracted.
+
+    On a terminal: a bar with articles done, questions answered and time left
+    (rich, which typer brings). Piped: one plain line per finished article when
+    there are several. Callbacks may come from worker threads.
+    """
+
+    def __init__(self, total: int, terminal: bool) -> None:
+        self.total = total
+        self.questions = 0
+        self.started = time.monotonic()
+        self._lock = threading.Lock()
+        self._bar: Any = None
+        if terminal and total > 0:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self._bar = Progress(
+                TextColumn("Articles"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("· {task.fields[questions]} questions answered ·"),
+                TimeRemainingColumn(compact=True),
+                TextColumn("left · {task.fields[path]}"),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._task = self._bar.add_task("", total=total, questions=0, path="")
+            self._bar.start()
+
+    def answered(self, path: str) -> None:
+        """One more question answered, for the article at ``path``."""
+        with self._lock:
+            self.questions += 1
+            if self._bar is not None:
+                self._bar.update(self._task, questions=self.questions, path=Path(path).name)
+
+    def article(self, path: str, done: int, total: int) -> None:
+        """An article finished (or failed): ``done`` of ``total``."""
+        with self._lock:
+            if self._bar is not None:
+                self._bar.update(self._task, completed=done, total=total)
+            elif total > 1:
+                elapsed = time.monotonic() - self.started
+                left = elapsed / done * (total - done)
+                err(
+                    f"[{done}/{total}] {path}: done; {self.questions} questions answered, "
+                    f"{elapsed:.0f} s, about {left:.0f} s left"
+                )
+
+    def stop(self) -> None:
+        """Remove the bar (the summary follows)."""
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+def _count_articles(paths: list[Path]) -> int:
+    """How many articles a run will read (inputs that fail count as none)."""
+    from llmbrief.documents import find_articles
+
+    total = 0
+    for p in paths:
+        with contextlib.suppress(LLMBriefError):
+            total += len(find_articles([p]))
+    return total
 
 
 def _run_extract(
@@ -219,6 +293,7 @@ def _run_extract(
         raise ConfigError("--replay and --record cannot go together")
     previous = _install_sigterm()
     jsonl = output is not None and output.suffix == ".jsonl"
+    shown = _Progress(_count_articles(paths), terminal=sys.stderr.isatty())
     try:
         return extract_paths(
             paths,
@@ -227,13 +302,16 @@ def _run_extract(
             jsonl=jsonl,
             replay=replay,
             record=record,
-            progress=_progress,
+            progress=shown.article,
+            on_answer=shown.answered,
         )
     except KeyboardInterrupt as stop:
+        shown.stop()
         result = stop.args[0] if stop.args else None
         _interrupted(result, output, print_json)
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     finally:
+        shown.stop()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 
@@ -419,6 +497,7 @@ def brief(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Also write the records here.")
     ] = None,
+    html_out: HtmlOpt = None,
     title: Annotated[str | None, typer.Option("--title", help="The brief's title.")] = None,
     base_url: BaseUrlOpt = None,
     model: ModelOpt = None,
@@ -452,7 +531,61 @@ def brief(
     md, _checked = render_documents(result.documents, title=title)
     _summary(result, json_out)
     _write_brief(md, output)
+    if html_out is not None:
+        _write_review(result.documents, md, html_out, title)
     _exit_for_run(result)
+
+
+def _write_review(documents: Any, brief_md: str | None, output: Path | None, title: Any) -> None:
+    from llmbrief.documents import read_article, write_text_atomic
+    from llmbrief.review import load_articles, render_review
+
+    articles = load_articles(documents, read_article)
+    page = render_review(articles, brief=brief_md, title=title)
+    for a in articles:
+        if a.problem is not None:
+            err(f"{a.document.source.path}: {a.problem}")
+    if output is None:
+        sys.stdout.write(page)
+    else:
+        write_text_atomic(output, page)
+        err(f"Wrote {output}")
+
+
+@app.command()
+@handles_errors
+def review(
+    records: Annotated[list[Path], typer.Argument(help="Records files (JSON or JSONL).")],
+    output: OutOpt = None,
+    brief_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--brief", help="Link the facts of this brief (default: the brief the records give)."
+        ),
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The page's title.")] = None,
+) -> None:
+    """Write a review page: one HTML file to check records and brief by eye.
+
+    Each article's text with every evidence quote, figure and attribute
+    highlighted by record kind (hover for the record, click to select it), the
+    records that failed verification with their reasons, and each fact of the
+    brief linked to the spans it cites. Self-contained: it loads nothing.
+    An article whose source is missing or has changed is named, not highlighted.
+    """
+    from llmbrief.pipeline import load_many, render_documents
+
+    documents = load_many(records)
+    if brief_path is None:
+        md, _checked = render_documents(documents, title=title)
+    else:
+        try:
+            md = brief_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError(f"{brief_path}: no such file") from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError(f"{brief_path}: cannot read ({e})") from None
+    _write_review(documents, md, output, title)
 
 
 @app.command()

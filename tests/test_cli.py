@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import re
 import shutil
 import site
 import subprocess
@@ -95,6 +96,7 @@ COMMANDS: dict[str, str] = {
     "schema": first_doc_line(cli.schema),
     "logs": first_doc_line(cli.logs),
     "eval": first_doc_line(cli.eval_cmd),
+    "review": first_doc_line(cli.review),
 }
 
 
@@ -504,3 +506,95 @@ def test_installed_wheel_works_from_anywhere(tmp_path: Path) -> None:
 
     missing = run([exe, "verify", "missing.json"], cwd=elsewhere, env=env)
     assert (missing.returncode, missing.stderr) == (2, "Error: missing.json: no such file\n")
+
+
+# --- review page, progress ----------------------------------------------------------------
+
+
+def test_review_writes_one_page(in_repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "review.html"
+    fixture = ROOT / "tests" / "fixtures" / "records_seeds.json"
+    result = invoke("review", str(fixture), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"Wrote {out}\n"
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.count("<script>") == 1
+    assert "The brief, fact by fact" in page  # the brief the records give, linked
+    assert page.count('<pre class="text"') == 5
+
+
+def test_review_of_a_given_brief_and_a_missing_source(in_repo: Path, tmp_path: Path) -> None:
+    doc = json.loads((ROOT / "tests" / "fixtures" / "records_seeds.json").read_text())[0]
+    doc["source"]["path"] = str(tmp_path / "gone.txt")
+    records = tmp_path / "records.json"
+    records.write_text(json.dumps(doc))
+    brief = tmp_path / "brief.md"
+    brief.write_text("# Edited by hand\n\n- Nothing with a number.\n")
+    result = invoke("review", str(records), "--brief", str(brief), "--title", "Monday")
+    assert result.exit_code == 0, result.output
+    assert "<title>Monday</title>" in result.stdout
+    assert f"{tmp_path / 'gone.txt'}: The source cannot be read" in result.stderr
+    assert "The source cannot be read" in result.stdout
+
+
+@pytest.mark.parametrize("args", [["missing.json"], ["{r}", "--brief", "missing.md"]])
+def test_review_of_missing_files_is_a_usage_error(args: list[str], tmp_path: Path) -> None:
+    records = ROOT / "tests" / "fixtures" / "records_seeds.json"
+    result = invoke("review", *[a.format(r=records) for a in args])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: missing.") and result.stderr.count("\n") == 1
+
+
+def test_progress_when_piped_is_one_plain_line_per_article(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    shown = cli._Progress(3, terminal=False)
+    for _ in range(4):
+        shown.answered("a.txt")
+    shown.article("a.txt", 1, 3)
+    shown.answered("b.txt")
+    shown.article("b.txt", 2, 3)
+    shown.stop()
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(";")[0] for line in lines] == ["[1/3] a.txt: done", "[2/3] b.txt: done"]
+    assert "4 questions answered" in lines[0] and "5 questions answered" in lines[1]
+    assert all(re.search(r"about \d+ s left$", line) for line in lines)
+
+
+def test_progress_of_one_article_piped_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    shown = cli._Progress(1, terminal=False)
+    shown.answered("a.txt")
+    shown.article("a.txt", 1, 1)
+    shown.stop()
+    assert capsys.readouterr().err == ""
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    """A real run of the seeds under a pseudo-terminal shows the bar, then the summary."""
+    import pty
+
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "LLMBRIEF_DB": str(tmp_path / "c.db"), "COLUMNS": "140"}
+    env.pop("PYTHONPATH", None)
+    args = ["extract", "seeds", "--replay", "cassettes/seeds.yaml", "-o", str(tmp_path / "r.json")]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llmbrief", *args],
+        cwd=ROOT, env=env, stdin=secondary, stdout=secondary, stderr=secondary,
+    )  # fmt: skip
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(primary, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert proc.wait(timeout=300) == 0
+    os.close(primary)
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode("utf-8", "replace"))
+    assert re.search(r"Articles .* 5/5 · \d+ questions answered · [0-9:]+ left", shown), shown
+    assert re.search(r"0/5 · 0 questions answered · -+:-+ left", shown), shown
+    assert "[1/5]" not in shown  # no plain lines on a terminal
+    assert "seeds/004_49bd2bcecccfd8d8.txt: " in shown  # the summary follows
