@@ -397,9 +397,16 @@ def seeds_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         assert result.returncode == 0, result.stderr
 
     run("brief", "seeds", "--replay", "cassettes/seeds.yaml", "--json", str(records),
-        "-o", str(out / "brief.md"))  # fmt: skip
+        "-o", str(out / "brief.md"), "--html", str(out / "from_brief.html"))  # fmt: skip
     run("review", str(records), "-o", str(out / "review.html"))
     return records, out / "review.html"
+
+
+def test_brief_html_is_the_review_of_its_records(seeds_page: tuple[Path, Path]) -> None:
+    _, html = seeds_page
+    from_brief = html.with_name("from_brief.html").read_text(encoding="utf-8")
+    assert from_brief == html.read_text(encoding="utf-8")
+    assert "The citation rule holds" in from_brief or "The citation rule is broken" in from_brief
 
 
 def test_review_page_of_the_seeds_in_chromium(
