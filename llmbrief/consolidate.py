@@ -1,43 +1,56 @@
 """Consolidation: group claims (one record, one figure, one article) into facts.
 
-Pure functions, no I/O. The rules (see ``shared/design/brief.md``):
+Takes documents of verified records (and, optionally, the raw source texts);
+gives facts, most widely reported first, and the discrepancies between them.
+Pure functions, no I/O. The rules (``shared/design/brief.md`` and issue 12):
 
 * A **claim** is one measure of one verified record: a record with a figure
   gives one claim per figure field that is set (a casualties record with
   ``killed`` and ``wounded`` gives two claims); a record without any figure
   gives one claim with ``measure=None``.
+* **Headlines are not claims.** A claim whose figure stands in its article's
+  headline (see :mod:`llmbrief.articles`) is dropped when the article's body
+  gives the same figure; otherwise it is kept, marked ``headline``, and a fact
+  made only of headline claims is never a key point.
 * Two claims state the **same fact** when they have the same kind, the same
-  measure (figure field), the same actors (sender/receiver, supplier/recipient,
-  force, visitor/host country; names folded to their country by the gazetteer),
-  the same personnel or equipment category, the same status family
-  (``actual``; ``planned``/``possible``; ``denied``) and the same figure
-  *value* however it is written ("Twenty-five thousand" == "25,000"; "up to
-  25,000" == "around 25,000" == "25,000": the hedges differ, the number does
-  not, and each source's wording is kept and shown). Claims without a figure
-  group only with claims without a figure. Dates and places must not
-  conflict: both given and different means different facts.
-  Hedges that point in opposite directions ("over 1,000" vs "up to 1,000")
-  are not merged; they become a ``figure`` discrepancy.
-* Different measures (killed vs total, planned vs actual) are different facts.
-* **Discrepancies** are between facts from different articles (no shared
-  source) that look like the same fact but differ in one respect:
-  ``description`` (same figure, route and status, different personnel or
-  equipment category: 1,000 "sappers" vs 1,000 "workers"), ``measure``
-  (casualties of the same force as a total vs as killed or wounded: different
-  measures, said to be so), ``figure`` (casualties of the same force and
-  measure with different values, or any same-value figures whose hedges
-  contradict each other).
-* Facts reported by more articles come first. Nothing is summed or averaged.
+  status family (``actual``; ``planned``/``possible``; ``denied``) and:
+
+  - visits: the same person (an office such as "the Russian president"
+    resolved to the holder the texts name, see :mod:`llmbrief.people`) and
+    the same host country; dates, counts and places are details of the one
+    fact, each kept with its source;
+  - deployments and transfers: the same parties (a party one side leaves
+    unsaid does not conflict when the figure is exact) and the same figure
+    *value* however it is written ("Twenty-five thousand" == "25,000"; "up to
+    25,000" == "25,000": each source's wording is kept). The people or items
+    may be described differently by different articles ("5,000 military
+    engineers" and "5,000 military builders") when their categories are
+    compatible and the figure is not vague ("thousands"); one article naming
+    two groups keeps them apart;
+  - casualties: the same force, measure and figure value.
+
+  Dates and places must not conflict. Hedges that point in opposite
+  directions ("over 1,000" vs "up to 1,000") are not merged.
+* **Ranges.** Facts from different articles that give different figures for
+  one quantity (same kind, measure, parties, category and status; within a
+  factor of 1.5 of each other) become one fact whose figures form a range;
+  the brief gives each figure as its source writes it. Nothing is summed or
+  averaged. Killed, wounded and total casualties stay apart.
+* **Discrepancies**: ``description`` (one fact whose sources describe the
+  people or items differently), ``measure`` (casualties of the same force as
+  a total vs as killed or wounded: different measures, said to be so),
+  ``figure`` (a range; casualty figures of one force and measure too far
+  apart to be one estimate; same-value figures whose hedges contradict).
+* Facts reported by more articles come first, then larger figures.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from llmbrief.articles import Article, articles_of
 from llmbrief.models import (
     FIGURE_FIELDS,
     Casualties,
@@ -48,9 +61,18 @@ from llmbrief.models import (
     Figure,
     Record,
 )
+from llmbrief.people import (
+    OfficeHolders,
+    claimant_key,
+    is_office,
+    key_text,
+    office_key,
+    person_key,
+)
 
 __all__ = [
     "KIND_ORDER",
+    "MAX_KEY_POINTS",
     "Claim",
     "Consolidation",
     "Discrepancy",
@@ -59,6 +81,7 @@ __all__ = [
     "claims_from_documents",
     "consolidate",
     "consolidate_claims",
+    "figure_size",
     "is_shown",
     "same_fact",
     "variants",
@@ -72,11 +95,28 @@ KIND_ORDER: dict[str, int] = {
     "diplomatic_visit": 3,
 }
 
+#: Key points at most; the other facts are in the tables.
+MAX_KEY_POINTS = 12
+
+#: Figures within this factor of each other may be estimates of one quantity.
+RANGE_FACTOR = 1.5
+
 DiscrepancyAspect = Literal["description", "measure", "figure"]
 
 _STATUS_FAMILY = {"actual": "actual", "planned": "prospective", "possible": "prospective"}
 _LOWER_BOUND = {"over", "at_least"}
 _UPPER_BOUND = {"at_most", "under"}
+#: Personnel categories that one event may be described with ("sappers", "engineers").
+_PERSONNEL_FAMILY = {
+    "combat_troops": "combat",
+    "special_forces": "combat",
+    "engineers": "support",
+    "sappers": "support",
+    "construction_workers": "support",
+    "laborers": "support",
+    "advisers": "advisers",
+}
+_ANY_CATEGORY = "other"
 
 _GENERIC_FORCE_WORDS = {
     "the",
@@ -110,15 +150,6 @@ _GENERIC_PLACE_WORDS = {
 }
 
 
-def _key_text(text: str | None) -> str:
-    """A comparison key: NFC, casefolded, punctuation and spaces folded to single spaces."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    return " ".join(re.findall(r"[^\W_]+", text))
-
-
 def _country_key(text: str | None) -> str:
     """A party as a key: the country it names ("Pyongyang", "DPRK" -> north korea), else
     its words."""
@@ -126,11 +157,11 @@ def _country_key(text: str | None) -> str:
         return ""
     from llmbrief.gazetteer import country_of
 
-    return _key_text(country_of(text) or text)
+    return key_text(country_of(text) or text)
 
 
 def _tokens(text: str | None, drop: set[str]) -> frozenset[str]:
-    words = _key_text(text).split()
+    words = key_text(text).split()
     return frozenset(_country_word(w) for w in words if w not in drop)
 
 
@@ -139,17 +170,27 @@ def _country_word(word: str) -> str:
     from llmbrief.gazetteer import country_of
 
     country = country_of(word[:1].upper() + word[1:])
-    return _key_text(country) if country and " " not in country else word
+    return key_text(country) if country and " " not in country else word
 
 
-def _person_key(text: str | None) -> str:
-    words = _key_text(text).split()
-    return words[-1] if words else ""
+def figure_size(fig: Figure | None) -> float:
+    """A figure's number for ordering and ranges: its value, else a bound, else 0."""
+    if fig is None:
+        return 0.0
+    for n in (fig.value, fig.high, fig.low):
+        if n is not None:
+            return float(n)
+    return 0.0
 
 
 @dataclass(frozen=True, eq=False)
 class Claim:
-    """One measure of one verified record, with the article it comes from."""
+    """One measure of one verified record, with the article it comes from.
+
+    ``headline`` marks a figure that stands only in the article's headline;
+    ``visitor`` is the visitor as the brief names them (an office resolved to
+    its holder), for visits.
+    """
 
     record: Record
     source: str
@@ -157,6 +198,8 @@ class Claim:
     record_index: int
     measure: str | None
     figure: Figure | None
+    headline: bool = False
+    visitor: str | None = None
 
     @property
     def kind(self) -> str:
@@ -184,7 +227,17 @@ class Claim:
             return r.item or r.category.replace("_", " ")
         if isinstance(r, Casualties):
             return r.force or "casualties"
-        return r.visitor
+        return self.visitor or r.visitor
+
+    def visitor_key(self) -> str:
+        """The visiting person: a surname, or an office nobody was found to hold."""
+        r = self.record
+        if not isinstance(r, DiplomaticVisit):
+            return ""
+        name = self.visitor or r.visitor
+        if is_office(name, r.visitor_role):
+            return "office:" + " ".join(sorted(office_key(name)))
+        return person_key(name)
 
     def actors_key(self) -> tuple[str, ...]:
         r = self.record
@@ -194,7 +247,7 @@ class Claim:
             return (_country_key(r.supplier), _country_key(r.recipient))
         if isinstance(r, Casualties):
             return tuple(sorted(_tokens(r.force or "", _GENERIC_FORCE_WORDS)))
-        return (_person_key(r.visitor), _country_key(r.host_country))
+        return (self.visitor_key(), _country_key(r.host_country or r.place))
 
     def category_key(self) -> str | None:
         r = self.record
@@ -215,7 +268,16 @@ class Claim:
             return ("value", float(f.value))
         if f.low is not None or f.high is not None:
             return ("bounds", f.low, f.high)
-        return ("text", _key_text(f.text))
+        return ("text", key_text(f.text))
+
+    def is_vague(self) -> bool:
+        f = self.figure
+        return (
+            f is None
+            or f.qualifier == "vague"
+            or self.figure_key() is None
+            or (f.value is None and f.low is None and f.high is None)
+        )
 
     def slot_key(self) -> tuple[object, ...]:
         """Everything that must be equal for two claims to state the same fact, but the figure."""
@@ -239,7 +301,7 @@ class Claim:
 
 
 def _compatible_text(a: str | None, b: str | None) -> bool:
-    return not a or not b or _key_text(a) == _key_text(b)
+    return not a or not b or key_text(a) == key_text(b)
 
 
 def _compatible_place(a: str | None, b: str | None) -> bool:
@@ -264,19 +326,58 @@ def _context_compatible(a: Claim, b: Claim) -> bool:
     )
 
 
+def _parties_compatible(a: Claim, b: Claim) -> bool:
+    """The same parties; with an exact figure, a party one side leaves unsaid is no conflict."""
+    ka, kb = a.actors_key(), b.actors_key()
+    if ka == kb:
+        return True
+    if a.is_vague() or b.is_vague():
+        return False
+    return all(x == y or not x or not y for x, y in zip(ka, kb, strict=True)) and any(
+        x and x == y for x, y in zip(ka, kb, strict=True)
+    )
+
+
+def _categories_compatible(a: Claim, b: Claim) -> bool:
+    """The same category; different articles may describe one group in compatible words."""
+    ca, cb = a.category_key(), b.category_key()
+    if ca == cb:
+        return True
+    if a.source == b.source or a.is_vague() or b.is_vague():
+        return False
+    if _ANY_CATEGORY in (ca, cb):
+        return True
+    if a.kind != "deployment":
+        return False
+    fa, fb = _PERSONNEL_FAMILY.get(ca or ""), _PERSONNEL_FAMILY.get(cb or "")
+    return fa is not None and fa == fb
+
+
 def same_fact(a: Claim, b: Claim) -> bool:
     """Whether two claims state the same fact (see the module docstring)."""
-    return (
-        a.slot_key() == b.slot_key()
-        and a.figure_key() == b.figure_key()
-        and not _hedges_contradict(a.figure, b.figure)
-        and _context_compatible(a, b)
-    )
+    if a.kind != b.kind or a.status_family() != b.status_family():
+        return False
+    if a.kind == "diplomatic_visit":
+        return a.actors_key() == b.actors_key()
+    if (a.figure is None) != (b.figure is None):
+        return False
+    if a.figure is not None and a.measure != b.measure:
+        return False
+    if a.figure_key() != b.figure_key() or _hedges_contradict(a.figure, b.figure):
+        return False
+    if a.kind == "casualties":
+        # losses of a force nobody names are one fact only within one article
+        if a.actors_key() != b.actors_key() or (not a.actors_key() and a.source != b.source):
+            return False
+    elif not (_parties_compatible(a, b) and _categories_compatible(a, b)):
+        return False
+    return _context_compatible(a, b)
 
 
 @dataclass(frozen=True, eq=False)
 class Fact:
-    """Claims (from one or more articles) that state the same fact."""
+    """Claims (from one or more articles) that state the same fact, or estimate one
+    quantity with different figures (a range)."""
 
     claims: tuple[Claim, ...]
 
@@ -294,19 +395,46 @@ class Fact:
         return tuple(sorted({c.source for c in self.claims}))
 
     @property
-    def order(self) -> tuple[int, int, tuple[str, int, int, int]]:
-        """Most widely reported first, then by kind, then by first appearance."""
-        return (-len(self.sources), KIND_ORDER[self.kind], self.claims[0].order)
+    def body_sources(self) -> tuple[str, ...]:
+        """The distinct articles that report the fact outside their headline."""
+        return tuple(sorted({c.source for c in self.claims if not c.headline}))
+
+    @property
+    def headline_only(self) -> bool:
+        return not self.body_sources
+
+    @property
+    def is_range(self) -> bool:
+        """Whether the claims give different figures for one quantity (visits never do:
+        their counts and dates are details of the visit)."""
+        if self.kind == "diplomatic_visit":
+            return False
+        return len({c.figure_key() for c in self.claims}) > 1
+
+    @property
+    def described_differently(self) -> bool:
+        """Whether the sources put the people or items in different categories."""
+        return len({c.category_key() for c in self.claims}) > 1
+
+    @property
+    def size(self) -> float:
+        return max(figure_size(c.figure) for c in self.claims)
+
+    @property
+    def order(self) -> tuple[int, float, int, tuple[str, int, int, int]]:
+        """Most widely reported first, then the larger figure, then kind, then appearance."""
+        first = min(c.order for c in self.claims)
+        return (-len(self.body_sources), -self.size, KIND_ORDER[self.kind], first)
 
 
 @dataclass(frozen=True, eq=False)
 class Discrepancy:
-    """Facts that look like the same fact but that sources state differently.
+    """Sources that state what looks like one fact differently.
 
-    ``aspect`` says how they differ: ``description`` (who or what, same
-    figure), ``measure`` (a total vs killed or wounded: different measures,
-    not a contradiction), ``figure`` (different numbers, or hedges that
-    contradict each other).
+    ``aspect`` says how: ``description`` (one fact, the people or items
+    described differently), ``measure`` (a total vs killed or wounded:
+    different measures, not a contradiction), ``figure`` (different numbers
+    for one quantity, or hedges that contradict each other).
     """
 
     aspect: DiscrepancyAspect
@@ -318,42 +446,24 @@ class Discrepancy:
 
     @property
     def order(self) -> tuple[object, ...]:
-        """Like Key points: most articles first, then kind, then first appearance."""
-        first = min(f.order for f in self.facts)
-        return (-len(self.sources), first[1], first[2], self.aspect)
+        """Like the facts: the place of its first fact, then the aspect."""
+        return (min(f.order for f in self.facts), self.aspect)
 
 
 @dataclass(frozen=True)
 class Consolidation:
-    """The facts (most widely reported first) and the discrepancies between them."""
+    """The facts (most widely reported first), the discrepancies, and the articles."""
 
     facts: tuple[Fact, ...]
     discrepancies: tuple[Discrepancy, ...] = field(default=())
+    articles: Mapping[str, Article] = field(default_factory=dict)
 
     def discrepancies_of(self, fact: Fact) -> tuple[Discrepancy, ...]:
         return tuple(d for d in self.discrepancies if fact in d.facts)
 
-    def key_point_groups(self) -> list[tuple[Fact, ...]]:
-        """Facts as Key points show them: a ``description`` discrepancy is one point.
-
-        Each group is ordered like the facts; groups are ordered by the number
-        of articles behind them, then kind, then first appearance.
-        """
-        grouped: set[Fact] = set()
-        groups: list[tuple[Fact, ...]] = []
-        for d in self.discrepancies:
-            if d.aspect == "description" and not grouped.intersection(d.facts):
-                groups.append(d.facts)
-                grouped.update(d.facts)
-        groups.extend((f,) for f in self.facts if f not in grouped)
-
-        return sorted(groups, key=_group_rank)
-
-
-def _group_rank(group: tuple[Fact, ...]) -> tuple[object, ...]:
-    sources = {s for f in group for s in f.sources}
-    first = min(f.order for f in group)
-    return (-len(sources), first[1], first[2])
+    def key_points(self, limit: int = MAX_KEY_POINTS) -> list[Fact]:
+        """The facts Key points show: not headline-only, most widely reported first."""
+        return [f for f in self.facts if not f.headline_only][:limit]
 
 
 def is_shown(record: Record) -> bool:
@@ -366,22 +476,86 @@ def is_shown(record: Record) -> bool:
     )
 
 
-def claims_from_documents(documents: Sequence[Document]) -> list[Claim]:
-    """The claims of every shown record (see :func:`is_shown`), in a stable order."""
+def _figure_span(record: Record, measure: str) -> tuple[int | None, int | None]:
+    v = record.verification
+    for check in v.figures if v is not None else []:
+        if check.field == measure and check.status == "ok" and check.start is not None:
+            return check.start, check.end
+    return None, None
+
+
+def _in_headline(record: Record, measure: str | None, article: Article | None) -> bool:
+    if article is None or article.start is None:
+        return False
+    if measure is not None:
+        return article.in_headline(*_figure_span(record, measure))
+    return all(article.in_headline(e.start, e.end) for e in record.evidence)
+
+
+def _office_holders(
+    documents: Sequence[Document], texts: Mapping[str, str] | None
+) -> OfficeHolders:
+    """Who holds each office a visit names, from visit records, evidence and sources."""
+    holders = OfficeHolders()
+    offices: list[str] = []
+    quotes: list[str] = []
+    for doc in documents:
+        for r in doc.records:
+            if not is_shown(r):
+                continue
+            quotes.extend(e.quote for e in r.evidence)
+            if isinstance(r, DiplomaticVisit):
+                if is_office(r.visitor, r.visitor_role):
+                    offices.append(r.visitor)
+                else:
+                    holders.learn(r.visitor_role, r.visitor)
+    if offices:
+        holders.read(offices, [*quotes, *(texts.values() if texts is not None else [])])
+    return holders
+
+
+def _record_claims(
+    record: Record, doc: Document, d_i: int, r_i: int, article: Article | None, visitor: str | None
+) -> list[Claim]:
+    figures = [
+        (name, fig)
+        for name in FIGURE_FIELDS[record.kind]
+        if (fig := getattr(record, name)) is not None
+    ]
+    path = doc.source.path
+    if not figures:
+        headline = _in_headline(record, None, article)
+        return [Claim(record, path, d_i, r_i, None, None, headline, visitor)]
+    return [
+        Claim(record, path, d_i, r_i, name, fig, _in_headline(record, name, article), visitor)
+        for name, fig in figures
+    ]
+
+
+def claims_from_documents(
+    documents: Sequence[Document], texts: Mapping[str, str] | None = None
+) -> list[Claim]:
+    """The claims of every shown record (see :func:`is_shown`), in a stable order.
+
+    A headline claim whose figure the same article's body also gives is left out.
+    """
+    articles = articles_of(documents, texts)
+    holders = _office_holders(documents, texts)
     claims: list[Claim] = []
     for d_i, doc in enumerate(documents):
+        article = articles.get(doc.source.path)
+        found: list[Claim] = []
         for r_i, record in enumerate(doc.records):
             if not is_shown(record):
                 continue
-            figures = [
-                (name, fig)
-                for name in FIGURE_FIELDS[record.kind]
-                if (fig := getattr(record, name)) is not None
-            ]
-            if not figures:
-                claims.append(Claim(record, doc.source.path, d_i, r_i, None, None))
-            for name, fig in figures:
-                claims.append(Claim(record, doc.source.path, d_i, r_i, name, fig))
+            visitor = None
+            if isinstance(record, DiplomaticVisit) and is_office(
+                record.visitor, record.visitor_role
+            ):
+                visitor = holders.holder(record.visitor)
+            found.extend(_record_claims(record, doc, d_i, r_i, article, visitor))
+        in_body = {c.figure_key() for c in found if not c.headline and c.figure is not None}
+        claims.extend(c for c in found if not (c.headline and c.figure_key() in in_body))
     return sorted(claims, key=lambda c: c.order)
 
 
@@ -394,12 +568,77 @@ def _group_claims(claims: Iterable[Claim]) -> list[Fact]:
                 break
         else:
             groups.append([claim])
-    return sorted((Fact(tuple(g)) for g in groups), key=lambda f: f.order)
+    return [Fact(tuple(g)) for g in groups]
 
 
 def _facts_compatible(a: Fact, b: Fact) -> bool:
     return not set(a.sources) & set(b.sources) and all(
         _context_compatible(x, y) for x in a.claims for y in b.claims
+    )
+
+
+def _estimate_slot(fact: Fact) -> tuple[object, ...] | None:
+    """What two facts must share to be estimates of one quantity; None if it cannot be one."""
+    claims = fact.claims
+    if fact.kind == "diplomatic_visit" or any(c.is_vague() or c.headline for c in claims):
+        return None
+    actors = claims[0].actors_key()
+    if fact.described_differently or not actors or not all(actors):
+        return None  # an estimate of what, by whom, for whom: every party must be named
+    return claims[0].slot_key()
+
+
+def _ratio_ok(values: Sequence[float]) -> bool:
+    low, high = min(values), max(values)
+    return low > 0 and high / low <= RANGE_FACTOR
+
+
+def _merge_ranges(facts: list[Fact]) -> list[Fact]:
+    """Facts from different articles with different figures for one quantity become one."""
+    merged: list[list[Fact]] = []
+    for fact in sorted(facts, key=lambda f: (f.size, f.order)):
+        slot = _estimate_slot(fact)
+        home = None
+        if slot is not None:
+            home = next(
+                (
+                    group
+                    for group in merged
+                    if _estimate_slot(group[0]) == slot
+                    and all(_estimates_compatible(fact, g) for g in group)
+                    and not any(_hedges_in_conflict(fact, g) for g in group)
+                    and _ratio_ok([fact.size, *(g.size for g in group)])
+                ),
+                None,
+            )
+        if home is None:
+            merged.append([fact])
+        else:
+            home.append(fact)
+    return [Fact(tuple(c for f in group for c in f.claims)) for group in merged]
+
+
+def _estimates_compatible(a: Fact, b: Fact) -> bool:
+    """Different articles, or, within one article, different named sources ("the Pentagon
+    says at least 10,000; a spokesman, 11,000 to 12,000"); dates and places agree."""
+    for x in a.claims:
+        for y in b.claims:
+            if not _context_compatible(x, y):
+                return False
+            if x.source == y.source and (
+                not x.claimant
+                or not y.claimant
+                or claimant_key(x.claimant) == claimant_key(y.claimant)
+            ):
+                return False
+    return True
+
+
+def _hedges_in_conflict(a: Fact, b: Fact) -> bool:
+    return any(
+        x.figure_key() == y.figure_key() and _hedges_contradict(x.figure, y.figure)
+        for x in a.claims
+        for y in b.claims
     )
 
 
@@ -420,21 +659,6 @@ def _components(facts: Sequence[Fact], related: list[tuple[int, int]]) -> list[l
     return [c for c in comps.values() if len(c) > 1]
 
 
-def _description_related(a: Fact, b: Fact) -> bool:
-    ca, cb = a.claims[0], b.claims[0]
-    return (
-        ca.kind in ("deployment", "equipment_transfer")
-        and ca.kind == cb.kind
-        and ca.figure is not None
-        and cb.figure is not None
-        and ca.actors_key() == cb.actors_key()
-        and ca.status_family() == cb.status_family()
-        and ca.figure_key() == cb.figure_key()
-        and ca.category_key() != cb.category_key()
-        and _facts_compatible(a, b)
-    )
-
-
 #: Casualty measures that readers confuse: a total vs its killed or wounded part.
 _CONFUSABLE_MEASURES = ({"total", "killed"}, {"total", "wounded"})
 
@@ -442,7 +666,8 @@ _CONFUSABLE_MEASURES = ({"total", "killed"}, {"total", "wounded"})
 def _measure_related(a: Fact, b: Fact) -> bool:
     ca, cb = a.claims[0], b.claims[0]
     return (
-        ca.kind == "casualties"
+        bool(ca.actors_key())
+        and ca.kind == "casualties"
         and cb.kind == "casualties"
         and ca.actors_key() == cb.actors_key()
         and ca.status_family() == cb.status_family()
@@ -455,17 +680,21 @@ def _figure_related(a: Fact, b: Fact) -> bool:
     ca, cb = a.claims[0], b.claims[0]
     if ca.slot_key() != cb.slot_key() or ca.figure is None or cb.figure is None:
         return False
+    if not all(ca.actors_key()) or not ca.actors_key():
+        return False
     if not _facts_compatible(a, b):
         return False
-    if ca.figure_key() == cb.figure_key():
-        return any(_hedges_contradict(x.figure, y.figure) for x in a.claims for y in b.claims)
-    return ca.kind == "casualties"
+    if _hedges_in_conflict(a, b):
+        return True
+    return ca.kind == "casualties" and ca.figure_key() != cb.figure_key()
 
 
 def _discrepancies(facts: Sequence[Fact]) -> list[Discrepancy]:
-    found: list[Discrepancy] = []
+    found: list[Discrepancy] = [
+        Discrepancy("description", (f,)) for f in facts if (f.described_differently)
+    ]
+    found += [Discrepancy("figure", (f,)) for f in facts if f.is_range]
     relations: list[tuple[DiscrepancyAspect, Callable[[Fact, Fact], bool]]] = [
-        ("description", _description_related),
         ("measure", _measure_related),
         ("figure", _figure_related),
     ]
@@ -481,27 +710,34 @@ def _discrepancies(facts: Sequence[Fact]) -> list[Discrepancy]:
     return sorted(found, key=lambda d: d.order)
 
 
-def consolidate_claims(claims: Iterable[Claim]) -> Consolidation:
-    """Group claims into facts and find the discrepancies between facts."""
-    facts = _group_claims(claims)
-    return Consolidation(tuple(facts), tuple(_discrepancies(facts)))
+def consolidate_claims(
+    claims: Iterable[Claim], articles: Mapping[str, Article] | None = None
+) -> Consolidation:
+    """Group claims into facts (ranges included) and find the discrepancies between facts."""
+    facts = sorted(_merge_ranges(_group_claims(claims)), key=lambda f: f.order)
+    return Consolidation(tuple(facts), tuple(_discrepancies(facts)), dict(articles or {}))
 
 
-def consolidate(documents: Sequence[Document]) -> Consolidation:
+def consolidate(
+    documents: Sequence[Document], texts: Mapping[str, str] | None = None
+) -> Consolidation:
     """Consolidate the shown (verified) records of documents into facts."""
-    return consolidate_claims(claims_from_documents(documents))
+    return consolidate_claims(
+        claims_from_documents(documents, texts), articles_of(documents, texts)
+    )
 
 
 def variants(claims: Sequence[Claim]) -> list[tuple[Claim, ...]]:
     """Claims grouped by how they are worded (figure text, wording, status), lead first.
 
     The lead wording is the one whose figure text most claims share, then the
-    one with most claims, then one with a named claimant, then the earliest.
+    one with most claims, then one in an article's body, then one with a named
+    claimant, then the earliest.
     """
     groups: dict[tuple[str, str, str], list[Claim]] = {}
     for c in sorted(claims, key=lambda c: c.order):
-        figure_text = _key_text(c.figure.text if c.figure else "")
-        groups.setdefault((figure_text, _key_text(c.wording), c.record.status), []).append(c)
+        figure_text = key_text(c.figure.text if c.figure else "")
+        groups.setdefault((figure_text, key_text(c.wording), c.record.status), []).append(c)
     figure_counts: dict[str, int] = {}
     for (figure_text, _, _), members in groups.items():
         figure_counts[figure_text] = figure_counts.get(figure_text, 0) + len(members)
@@ -509,7 +745,8 @@ def variants(claims: Sequence[Claim]) -> list[tuple[Claim, ...]]:
     def rank(item: tuple[tuple[str, str, str], list[Claim]]) -> tuple[object, ...]:
         key, members = item
         named = any(m.claimant for m in members)
-        return (-figure_counts[key[0]], -len(members), not named, members[0].order)
+        in_body = any(not m.headline for m in members)
+        return (-figure_counts[key[0]], -len(members), not in_body, not named, members[0].order)
 
     lead, *rest = sorted(groups.items(), key=rank)
     rest.sort(key=lambda item: item[1][0].order)

@@ -25,20 +25,18 @@ caller passes the source texts; otherwise the evidence quote as recorded
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from llmbrief.check import QUOTE_TRIM
+from llmbrief.citations import Footnotes, Sourcing, md_escape
 from llmbrief.consolidate import (
     KIND_ORDER,
     Claim,
     Consolidation,
     Discrepancy,
-    Fact,
-    claims_from_documents,
-    consolidate_claims,
+    consolidate,
+    figure_size,
     is_shown,
     variants,
 )
@@ -49,9 +47,9 @@ from llmbrief.models import (
     DiplomaticVisit,
     Document,
     EquipmentTransfer,
-    Figure,
     Record,
 )
+from llmbrief.sentences import figure_text, is_adjective, key_point, personnel_words, place_phrase
 
 __all__ = ["BriefStats", "brief_stats", "md_escape", "render_brief"]
 
@@ -68,34 +66,6 @@ SECTION_TITLES = {
     "equipment_transfer": "Equipment transfers",
     "casualties": "Casualties",
     "diplomatic_visit": "Diplomatic visits",
-}
-
-#: Verb phrases, by kind and status, for a sentence whose subject is the actor.
-_VERBS: dict[str, dict[str, str]] = {
-    "deployment": {
-        "actual": "has sent",
-        "planned": "plans to send",
-        "possible": "may send",
-        "denied": "denies sending",
-    },
-    "equipment_transfer": {
-        "actual": "has supplied",
-        "planned": "plans to supply",
-        "possible": "may supply",
-        "denied": "denies supplying",
-    },
-    "diplomatic_visit": {
-        "actual": "visited",
-        "planned": "plans to visit",
-        "possible": "may visit",
-        "denied": "denies visiting",
-    },
-    "casualties": {
-        "actual": "reported",
-        "planned": "expected",
-        "possible": "possible",
-        "denied": "denied",
-    },
 }
 
 #: Status as a table cell.
@@ -116,212 +86,11 @@ _MEASURE_WORDS = {
 
 _MEASURE_CELLS = {**_MEASURE_WORDS, "total": "casualties (total)"}
 
-_PERSONNEL_WORDS = {
-    "combat_troops": "combat troops",
-    "special_forces": "special forces",
-    "construction_workers": "construction workers",
-    "other": "personnel",
-}
-
 _EMPTY_CELL = "—"
-_NO_CLAIMANT = "source not named"
-_UNNAMED_REPORT = "a report that names no source"
-
-_WS = re.compile(r"\s+")
-_ESCAPE = re.compile(r"[\\`*\[\]<>|&~]|(?<![^\W_])_|_(?![^\W_])")
-
-
-def md_escape(text: str) -> str:
-    """Text as inline Markdown that renders as itself, on one line.
-
-    Whitespace runs become one space; Markdown punctuation is backslash-escaped
-    (an underscore only where it could start or end emphasis, so file names
-    like ``004_49bd.txt`` stay readable). :func:`llmbrief.check.md_unescape`
-    reverses it.
-    """
-    return _ESCAPE.sub(lambda m: "\\" + m.group(0), _WS.sub(" ", text).strip())
 
 
 def _clean(text: str | None) -> str:
     return md_escape(text) if text else ""
-
-
-# ---------------------------------------------------------------- footnotes
-@dataclass
-class _Footnotes:
-    """Footnotes, one per evidence span, numbered in order of first reference."""
-
-    sources: Mapping[str, str] | None
-    numbers: dict[tuple[str, int, int], int] = field(default_factory=dict)
-    quotes: dict[tuple[str, int, int], str] = field(default_factory=dict)
-
-    def refs(self, claims: Sequence[Claim]) -> str:
-        out: list[str] = []
-        for claim in sorted(claims, key=lambda c: c.order):
-            for ev in claim.record.evidence:
-                assert ev.start is not None and ev.end is not None  # is_shown() guarantees it
-                key = (claim.source, ev.start, ev.end)
-                if key not in self.numbers:
-                    self.numbers[key] = len(self.numbers) + 1
-                    self.quotes[key] = self._quote(key, ev.quote)
-                ref = f"[^{self.numbers[key]}]"
-                if ref not in out:
-                    out.append(ref)
-        return "".join(out)
-
-    def _quote(self, key: tuple[str, int, int], recorded: str) -> str:
-        path, start, end = key
-        text = self.sources.get(path) if self.sources is not None else None
-        if text is not None and 0 <= start < end <= len(text):
-            return text[start:end]
-        # The range stops where the verifier trimmed the quote; so does the shown quote.
-        return recorded.strip(QUOTE_TRIM)
-
-    def definitions(self) -> list[str]:
-        lines = []
-        for key, n in sorted(self.numbers.items(), key=lambda item: item[1]):
-            path, start, end = key
-            quote = md_escape(self.quotes[key])
-            lines.append(f'[^{n}]: {md_escape(path)}, chars {start}–{end}: "{quote}"')
-        return lines
-
-
-# ---------------------------------------------------------------- phrases
-def _figure(fig: Figure | None) -> str:
-    return md_escape(fig.text) if fig is not None else ""
-
-
-def _join(words: Sequence[str], conj: str = "and") -> str:
-    words = [w for w in words if w]
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + f" {conj} " + words[-1]
-
-
-def _personnel(r: Deployment) -> str:
-    if r.personnel_text:
-        return _clean(r.personnel_text)
-    return _PERSONNEL_WORDS.get(r.personnel, r.personnel)
-
-
-def _purpose(purpose: str | None) -> str:
-    if not purpose:
-        return ""
-    text = _clean(purpose)
-    first = text.split(" ", 1)[0].lower()
-    return f" {text}" if first in ("to", "for", "in", "as") else f" for {text}"
-
-
-def _date(date_text: str | None) -> str:
-    return f" ({_clean(date_text)})" if date_text else ""
-
-
-def _what(claim: Claim) -> str:
-    """The figure and what it counts, without subject or verb ("up to 25,000 workers")."""
-    r = claim.record
-    fig = _figure(claim.figure)
-    if isinstance(r, Deployment):
-        what = _personnel(r)
-    elif isinstance(r, EquipmentTransfer):
-        what = _clean(r.item) or r.category.replace("_", " ")
-    elif isinstance(r, Casualties):
-        measure = _MEASURE_WORDS.get(claim.measure or "", "casualties")
-        return f"{fig} {measure} among {_clean(r.force)}" if fig else _clean(r.force)
-    else:
-        return fig or f"a visit by {_clean(r.visitor)}"
-    if fig and claim.figure is not None and claim.figure.qualifier == "vague":
-        return f"{fig} of {what}"  # "thousands of North Korean troops"
-    return f"{fig} {what}" if fig else what
-
-
-def _sentence(claim: Claim) -> str:
-    """The lead clause of a fact: who – does what – the figure as written – where, when."""
-    r = claim.record
-    verb = _VERBS[r.kind][r.status]
-    fig = _figure(claim.figure)
-    if isinstance(r, Deployment):
-        where = _clean(r.destination) or _clean(r.receiver)
-        to = f" to {where}" if where else ""  # the source does not say where: neither do we
-        who = _clean(r.sender) or "An unnamed country"
-        return f"{who} {verb} {_what(claim)}{to}{_purpose(r.purpose)}{_date(r.date_text)}"
-    if isinstance(r, EquipmentTransfer):
-        who = _clean(r.supplier) or "An unnamed country"
-        to = f" to {_clean(r.recipient)}" if r.recipient else ""
-        return f"{who} {verb} {_what(claim)}{to}{_date(r.date_text)}"
-    if isinstance(r, Casualties):
-        measure = _MEASURE_WORDS.get(claim.measure or "", "casualties")
-        figure = f"{fig} {measure}" if fig else "losses"
-        where = f" in {_clean(r.location)}" if r.location else ""
-        status = f" ({verb})" if r.status != "actual" else ""
-        whose = _clean(r.force) or "Unattributed losses"
-        return f"{whose}: {figure}{where}{status}{_date(r.date_text)}"
-    assert isinstance(r, DiplomaticVisit)
-    who = f"{_clean(r.visitor_role)} {_clean(r.visitor)}" if r.visitor_role else _clean(r.visitor)
-    where = _clean(r.place) or _clean(r.host_country) or "an unnamed country"
-    times = f" {fig}" if fig else ""
-    host = f", meeting {_clean(r.host)}" if r.host else ""
-    return f"{who} {verb} {where}{times}{_date(r.date_text)}{host}"
-
-
-def _attribution(claims: Sequence[Claim], notes: _Footnotes, *, inline: bool = False) -> str:
-    """Who says so, each with the footnotes of their claims.
-
-    Appended to a clause (``inline=False``): ", according to A[^1] and B[^2]"
-    or " (source not named)[^3]". Inside parentheses (``inline=True``):
-    "according to A[^1]" or "source not named[^3]".
-    """
-    named: dict[str, list[Claim]] = {}
-    unnamed: list[Claim] = []
-    for c in sorted(claims, key=lambda c: c.order):
-        if c.claimant:
-            named.setdefault(c.claimant, []).append(c)
-        else:
-            unnamed.append(c)
-    parts = [f"{_clean(name)}{notes.refs(cs)}" for name, cs in named.items()]
-    if unnamed and parts:
-        parts.append(f"{_UNNAMED_REPORT}{notes.refs(unnamed)}")
-    if parts:
-        text = f"according to {_join(parts)}"
-        return text if inline else f", {text}"
-    refs = notes.refs(unnamed)
-    return f"{_NO_CLAIMANT}{refs}" if inline else f" ({_NO_CLAIMANT}){refs}"
-
-
-def _with_attribution(claim: Claim, attribution: str) -> str:
-    """The lead clause and its attribution; "(June 17) (source not named)" becomes one aside."""
-    clause = _sentence(claim)
-    date = _date(claim.record.date_text)
-    if date and clause.endswith(date) and attribution.startswith(" ("):
-        return f"{clause[:-1]}; {attribution[2:]}"
-    return clause + attribution
-
-
-def _variant_note(variant: Sequence[Claim], lead: Claim, notes: _Footnotes) -> str:
-    c = variant[0]
-    status = ""
-    if c.record.status != lead.record.status:
-        status = _VERBS[c.kind][c.record.status] + "; "
-    return f"{_what(c)} ({status}{_attribution(variant, notes, inline=True)})"
-
-
-def _key_point(group: Sequence[Fact], consolidation: Consolidation, notes: _Footnotes) -> str:
-    claims = [c for f in group for c in f.claims]
-    lead_variant, *others = variants(claims)
-    lead = lead_variant[0]
-    text = _with_attribution(lead, _attribution(lead_variant, notes))
-    if others:
-        text += "; also reported as " + _join([_variant_note(v, lead, notes) for v in others])
-    text += "."
-    if len(group) > 1:
-        who = "who is sent" if lead.kind == "deployment" else "what is supplied"
-        text += f" The sources describe {who} differently (see Discrepancies)."
-    else:
-        aspects = {d.aspect for f in group for d in consolidation.discrepancies_of(f)}
-        if "measure" in aspects:
-            text += " A different measure from other casualty figures here (see Discrepancies)."
-        elif aspects:
-            text += " Other sources give different figures (see Discrepancies)."
-    return f"- {text}"
 
 
 # ---------------------------------------------------------------- tables
@@ -329,26 +98,28 @@ def _cell(text: str) -> str:
     return text if text else _EMPTY_CELL
 
 
-def _claimant_cell(claim: Claim) -> str:
-    return _clean(claim.claimant) if claim.claimant else _NO_CLAIMANT
+def _figure(claim: Claim) -> str:
+    return md_escape(claim.figure.text) if claim.figure is not None else ""
+
+
+def _source_cell(claim: Claim) -> str:
+    if claim.claimant:
+        return _clean(claim.claimant)
+    return "the article's headline" if claim.headline else "the article"
 
 
 def _status_cell(record: Record) -> str:
     return _STATUS_LABELS[record.kind].get(record.status, record.status)
 
 
-def _table_row(claim: Claim, notes: _Footnotes) -> list[str]:
+def _table_row(claim: Claim, notes: Footnotes) -> list[str]:
     r = claim.record
-    fig = _figure(claim.figure)
-    common = [
-        _status_cell(r),
-        _claimant_cell(claim),
-        _clean(r.date_text),
-        notes.refs([claim]),
-    ]
+    fig = _figure(claim)
+    common = [_status_cell(r), _source_cell(claim), _clean(r.date_text), notes.refs([claim])]
     if isinstance(r, Deployment):
         to = _clean(r.destination) or _clean(r.receiver)
-        head = [_clean(r.sender), to, _personnel(r), fig, _clean(r.purpose)]
+        who = _clean(r.personnel_text) or personnel_words(r)
+        head = [_clean(r.sender), to, who, fig, _clean(r.purpose)]
     elif isinstance(r, EquipmentTransfer):
         head = [_clean(r.supplier), _clean(r.recipient), _clean(r.item), r.category, fig]
     elif isinstance(r, Casualties):
@@ -357,7 +128,9 @@ def _table_row(claim: Claim, notes: _Footnotes) -> list[str]:
     else:
         assert isinstance(r, DiplomaticVisit)
         where = _clean(r.place) or _clean(r.host_country)
-        head = [_clean(r.visitor), _clean(r.visitor_role), _clean(r.host), where, fig]
+        visitor = _clean(claim.visitor or r.visitor)
+        role = _clean(r.visitor if claim.visitor else r.visitor_role)
+        head = [visitor, role, _clean(r.host), where, fig]
     return [_cell(c) for c in [*head, *common]]
 
 
@@ -370,7 +143,7 @@ _TABLE_HEADERS = {
 _COMMON_HEADERS = ["Status", "According to", "When", "Sources"]
 
 
-def _table(kind: str, claims: Sequence[Claim], notes: _Footnotes) -> list[str]:
+def _table(kind: str, claims: Sequence[Claim], notes: Footnotes) -> list[str]:
     headers = [*_TABLE_HEADERS[kind], *_COMMON_HEADERS]
     lines = [
         "| " + " | ".join(headers) + " |",
@@ -388,35 +161,58 @@ _MEASURE_MEANING = {
 }
 
 
-def _side(variant: Sequence[Claim], notes: _Footnotes, meaning: str = "") -> str:
-    text = f"{_what(variant[0])} ({_attribution(variant, notes, inline=True)})"
+def _what(claim: Claim) -> str:
+    """The figure and what it counts, as written ("up to 25,000 workers")."""
+    r = claim.record
+    fig = figure_text(claim)
+    if isinstance(r, Casualties):
+        measure = _MEASURE_WORDS.get(claim.measure or "", "casualties")
+        if r.force and is_adjective(r.force):
+            return f"{fig} {_clean(r.force)} {measure}" if fig else _clean(r.force)
+        among = f" among {_clean(r.force)}" if r.force else ""
+        return f"{fig} {measure}{among}" if fig else _clean(r.force)
+    if isinstance(r, Deployment):
+        what = _clean(r.personnel_text) or personnel_words(r)
+    elif isinstance(r, EquipmentTransfer):
+        what = _clean(r.item) or r.category.replace("_", " ")
+    else:
+        return fig
+    if fig and claim.figure is not None and claim.figure.qualifier == "vague":
+        return f"{fig} of {what}"  # "thousands of North Korean troops"
+    return f"{fig} {what}" if fig else what
+
+
+def _side(variant: Sequence[Claim], src: Sourcing, meaning: str = "") -> str:
+    text = f"{_what(variant[0])} ({src.according_to(variant)})"
     return f"{text} {meaning}" if meaning else text
 
 
-def _group_variants(facts: Sequence[Fact]) -> list[tuple[Claim, ...]]:
-    return variants([c for f in facts for c in f.claims])
+def _description(d: Discrepancy, src: Sourcing) -> str:
+    (fact,) = d.facts
+    sides_v = variants(fact.claims)
+    c = sides_v[0][0]
+    r = c.record
+    if isinstance(r, Deployment):
+        where = place_phrase(r.destination) or _clean(r.receiver)
+        label = f"Who is sent to {where}" if where else "Who is sent"
+        things = "the people"
+    else:
+        label, things = "What is supplied", "the items"
+    label += f" ({_figure(c)})" if c.figure is not None else ""
+    sides = [_side(v, src) for v in sides_v]
+    return (
+        f"- **{label}:** the sources give the same figure but describe {things} "
+        f"differently: {'; '.join(sides)}. The brief treats them as the same group and "
+        "keeps each description as written."
+    )
 
 
-def _discrepancy(d: Discrepancy, notes: _Footnotes) -> str:
+def _discrepancy(d: Discrepancy, src: Sourcing) -> str:
     if d.aspect == "description":
-        sides_v = _group_variants(d.facts)
-        r = sides_v[0][0].record
-        if isinstance(r, Deployment):
-            where = _clean(r.destination) or _clean(r.receiver)
-            label = f"Who is sent to {where}" if where else "Who is sent"
-            label += f" ({_figure(sides_v[0][0].figure)})"
-            things = "the people"
-        else:
-            label, things = "What is supplied", "the items"
-        sides = [_side(v, notes) for v in sides_v]
-        return (
-            f"- **{label}:** the sources give the same figure but describe {things} "
-            f"differently: {'; '.join(sides)}. They may be the same group; the brief does "
-            "not choose between the descriptions."
-        )
+        return _description(d, src)
     if d.aspect == "measure":
         sides = [
-            _side(v, notes, _MEASURE_MEANING.get(f.measure or "", ""))
+            _side(v, src, _MEASURE_MEANING.get(f.measure or "", ""))
             for f in d.facts
             for v in variants(f.claims)
         ]
@@ -424,9 +220,16 @@ def _discrepancy(d: Discrepancy, notes: _Footnotes) -> str:
             f"- **Different measures, not conflicting figures:** {'; '.join(sides)}. "
             "The brief reports both and does not combine them."
         )
-    sides = [_side(v, notes) for v in _group_variants(d.facts)]
+    claims = [c for f in d.facts for c in f.claims]
+    ordered = sorted(variants(claims), key=lambda v: (figure_size(v[0].figure), v[0].order))
+    sides = [_side(v, src) for v in ordered]
+    label = (
+        "Estimates differ"
+        if len(d.facts) == 1
+        else "Different figures for what looks like the same thing"
+    )
     return (
-        f"- **Different figures for what looks like the same thing:** {'; '.join(sides)}. "
+        f"- **{label}:** {'; '.join(sides)}. "
         "The brief does not choose between them, sum or average them."
     )
 
@@ -631,29 +434,32 @@ def render_brief(
     has offsets) are shown; the others are counted in "About this brief".
     ``missing_sources`` names source files that could not be read: their
     records are left out and counted. ``sources`` maps source paths to their
-    raw text, so that footnotes quote the exact raw slice (optional).
-    The same input gives the same bytes.
+    raw text, so that footnotes quote the exact raw slice and headlines are
+    found (optional). The same input gives the same bytes.
     """
     missing = set(missing_sources)
     docs = sorted(documents, key=lambda d: d.source.path)
     readable = [d for d in docs if d.source.path not in missing]
-    consolidation = consolidate_claims(claims_from_documents(readable))
+    consolidation = consolidate(readable, sources)
     stats = brief_stats(docs, missing_sources)
     title = title or DEFAULT_TITLE
-    notes = _Footnotes(sources)
+    notes = Footnotes(sources)
+    src = Sourcing(notes, consolidation.articles)
 
     out: list[str] = []
     if front_matter:
         out += _front_matter(title, stats, consolidation, docs, generated_at)
     out += [f"# {md_escape(title)}", "", "## Key points", ""]
-    groups = consolidation.key_point_groups()
-    if groups:
-        out += [_key_point(g, consolidation, notes) for g in groups]
+    points = consolidation.key_points()
+    if points:
+        out += [key_point(f, src) for f in points]
+        if len(points) < len(consolidation.facts):
+            out += ["", "The tables below give every reported figure, these included."]
     else:
         out.append("No verified records to report.")
     out.append("")
 
-    ordered = [c for g in groups for v in _group_variants(g) for c in v]
+    ordered = [c for f in consolidation.facts for v in variants(f.claims) for c in v]
     for kind in sorted(SECTION_TITLES, key=KIND_ORDER.__getitem__):
         claims = [c for c in ordered if c.kind == kind]
         if claims:
@@ -661,7 +467,7 @@ def render_brief(
 
     if consolidation.discrepancies:
         out += ["## Discrepancies", ""]
-        out += [_discrepancy(d, notes) for d in consolidation.discrepancies]
+        out += [_discrepancy(d, src) for d in consolidation.discrepancies]
         out.append("")
 
     # brief.md's order: Sources, then About this brief. (Renderers that gather

@@ -135,13 +135,57 @@ SAME = [
         visit(count=fig("thrice")),
     ),
     ("claimants differ", dep(claimant="NIS"), dep(claimant="Sergei Shoigu")),
+    (
+        "one group described in compatible words across articles",
+        dep("5,000", personnel="engineers", personnel_text="military engineers"),
+        dep("5,000", personnel="construction_workers", personnel_text="military builders"),
+    ),
+    (
+        "'personnel' matches any description",
+        dep("400", personnel="other", personnel_text="Kenyan officers"),
+        dep("400", personnel="advisers", personnel_text="police advisers"),
+    ),
+    (
+        "an exact figure: a party one article leaves unsaid is no conflict",
+        dep("1,000", receiver=None, destination="Kursk region"),
+        dep("1,000", destination="Kursk Oblast"),
+    ),
+    (
+        "a visit: same person and host, the dates and counts are details",
+        visit(date_text="on June 17"),
+        visit(visitor="Shoigu", count=fig("thrice")),
+    ),
+    (
+        "a visit: the place written as a city",
+        visit(visitor="Antony Blinken", host_country="Ukraine", place="Kyiv"),
+        visit(visitor="Blinken", host_country="Ukraine"),
+    ),
+    (
+        "casualties of a named force across articles",
+        cas(killed="More than 100", force="Palestinians"),
+        cas(killed="over 100", force="Palestinians"),
+    ),
 ]
 
 DIFFERENT = [
     ("different values", dep("1,000"), dep("5,000")),
     ("planned vs actual", dep(status="planned"), dep(status="actual")),
     ("actual vs denied", dep(status="actual"), dep(status="denied")),
-    ("different personnel category", dep(personnel="sappers"), dep(personnel="engineers")),
+    ("combat troops vs workers", dep(personnel="combat_troops"), dep(personnel="laborers")),
+    (
+        "vague figures with different descriptions",
+        dep("thousands", status="actual", personnel="combat_troops", personnel_text="troops"),
+        dep("thousands", status="actual", personnel="laborers", personnel_text="laborers"),
+    ),
+    ("a party unsaid, vague figure", dep("hundreds", receiver=None), dep("hundreds")),
+    ("different equipment", eq("20", category="artillery"), eq("20", category="drones")),
+    (
+        "casualties of an unnamed force in different articles",
+        cas(killed="24", force=None),
+        cas(killed="24", force=None),
+    ),
+    ("visits to different hosts", visit(), visit(host_country="China", place="China")),
+    ("a visit done vs planned", visit(), visit(status="planned")),
     ("different receiver", dep(receiver="Russia"), dep(receiver="Belarus")),
     ("different sender", dep(sender="North Korea"), dep(sender="Iran")),
     ("killed vs total", cas(killed="6,000"), cas(total="6,000")),
@@ -216,7 +260,7 @@ def test_only_verified_records_are_claims() -> None:
 
 
 # ---------------------------------------------------------------- discrepancies
-def test_same_number_different_personnel_is_a_description_discrepancy() -> None:
+def test_same_number_different_personnel_is_one_fact_described_differently() -> None:
     # seed 001: 1,000 sappers; 003: 1,000 workers; 004: 1,000 combat engineers (Kursk)
     result = consolidate(
         docs(
@@ -225,11 +269,11 @@ def test_same_number_different_personnel_is_a_description_discrepancy() -> None:
             dep(personnel="engineers", personnel_text="combat engineers"),
         )
     )
-    assert len(result.facts) == 3
+    (fact,) = result.facts
+    assert fact.sources == ("a.txt", "b.txt", "c.txt")
+    assert fact.described_differently and not fact.is_range
     (d,) = result.discrepancies
-    assert d.aspect == "description"
-    assert d.sources == ("a.txt", "b.txt", "c.txt")
-    assert result.key_point_groups() == [d.facts]
+    assert (d.aspect, d.facts) == ("description", (fact,))
 
 
 def test_one_article_naming_two_groups_is_no_discrepancy() -> None:
@@ -247,19 +291,20 @@ def test_total_vs_killed_are_different_measures() -> None:
             cas(total="over 6,000"),
         )
     )
-    assert [len(f.sources) for f in result.facts] == [2, 1]
+    assert [(f.measure, len(f.sources)) for f in result.facts] == [("total", 2), ("killed", 1)]
     (d,) = result.discrepancies
     assert d.aspect == "measure"
     assert [f.measure for f in d.facts] == ["total", "killed"]
-    assert len(result.key_point_groups()) == 2  # different measures stay apart
+    assert len(result.key_points()) == 2  # different measures stay apart
 
 
 def test_captured_is_not_a_measure_discrepancy() -> None:
     assert consolidate(docs(cas(total="over 6,000"), cas(captured="two"))).discrepancies == ()
 
 
-def test_casualty_figures_that_differ_are_a_figure_discrepancy() -> None:
-    result = consolidate(docs(cas(killed="around 4,000"), cas(killed="3,000")))
+def test_casualty_figures_far_apart_are_a_figure_discrepancy() -> None:
+    result = consolidate(docs(cas(killed="around 4,000"), cas(killed="300")))
+    assert len(result.facts) == 2
     (d,) = result.discrepancies
     assert d.aspect == "figure"
 
@@ -270,13 +315,86 @@ def test_contradicting_hedges_are_a_figure_discrepancy() -> None:
     assert d.aspect == "figure"
 
 
-def test_deployments_with_different_numbers_are_not_flagged() -> None:
-    # Several contingents of the same kind are common; differing counts are not a conflict.
-    assert consolidate(docs(dep("around 12,000"), dep("11,000"))).discrepancies == ()
+# ---------------------------------------------------------------- ranges
+RANGES = [
+    (
+        "three estimates of troops sent",
+        [
+            dep("approximately 10,900", status="actual", personnel="combat_troops"),
+            dep("11,000", status="actual", personnel="combat_troops"),
+            dep("around 12,000", status="actual", personnel="combat_troops"),
+        ],
+        [["approximately 10,900", "11,000", "around 12,000"]],
+    ),
+    (
+        "two death tolls of one force",
+        [
+            cas(killed="At least 1,500", force="civilians"),
+            cas(killed="Around 2,000", force="civilians"),
+        ],
+        [["At least 1,500", "Around 2,000"]],
+    ),
+    (
+        "too far apart to be one estimate",
+        [dep("1,000"), dep("5,000")],
+        [["1,000"], ["5,000"]],
+    ),
+    (
+        "killed and wounded stay apart",
+        [cas(killed="1,500"), cas(wounded="2,000")],
+        [["2,000"], ["1,500"]],
+    ),
+    (
+        "vague figures are no estimates",
+        [dep("thousands"), dep("10,000")],
+        [["10,000"], ["thousands"]],
+    ),
+    (
+        "a party unsaid: no range",
+        [dep("1,000", receiver=None), dep("1,200")],
+        [["1,200"], ["1,000"]],
+    ),
+    (
+        "different dates: different moments, no range",
+        [dep("11,000", date_text="in March"), dep("12,000", date_text="in June")],
+        [["12,000"], ["11,000"]],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "records", "facts"), RANGES, ids=[c[0] for c in RANGES])
+def test_estimates_of_one_quantity_become_a_range(
+    name: str, records: list[Record], facts: list[list[str]]
+) -> None:
+    result = consolidate(docs(*records))
+    got = [[c.figure.text for c in f.claims if c.figure] for f in result.facts]
+    assert sorted(map(sorted, got)) == sorted(map(sorted, facts))
+    for fact in result.facts:
+        assert fact.is_range == (len(fact.claims) > 1)
+        if fact.is_range:
+            assert any(d.aspect == "figure" and d.facts == (fact,) for d in result.discrepancies)
+
+
+def test_one_article_two_sources_two_figures_is_a_range() -> None:
+    result = consolidate(
+        docs(
+            [
+                dep("at least 10,000", status="actual", claimant="the Pentagon"),
+                dep("11,000", status="actual", claimant="a spokesman"),
+            ]
+        )
+    )
+    (fact,) = result.facts
+    assert fact.is_range
+
+
+def test_one_article_one_source_two_figures_is_no_range() -> None:
+    result = consolidate(docs([dep("10,000", status="actual"), dep("11,000", status="actual")]))
+    assert len(result.facts) == 2
 
 
 # ---------------------------------------------------------------- order
-def test_facts_reported_by_more_sources_come_first() -> None:
+def test_facts_reported_by_more_sources_come_first_then_larger_figures() -> None:
     result = consolidate(
         docs(
             [visit(), dep("5,000"), eq("over 10 million")],
@@ -284,13 +402,13 @@ def test_facts_reported_by_more_sources_come_first() -> None:
             [dep("1,000"), cas(total="over 6,000")],
         )
     )
-    summary = [(f.kind, len(f.sources)) for f in result.facts]
+    summary = [(f.kind, len(f.sources), f.size) for f in result.facts]
     assert summary == [
-        ("deployment", 2),
-        ("equipment_transfer", 2),
-        ("deployment", 1),
-        ("casualties", 1),
-        ("diplomatic_visit", 1),
+        ("equipment_transfer", 2, 10_000_000),
+        ("deployment", 2, 1000),
+        ("casualties", 1, 6000),
+        ("deployment", 1, 5000),
+        ("diplomatic_visit", 1, 0),
     ]
 
 
@@ -319,3 +437,80 @@ def test_same_wording_from_two_articles_is_one_variant() -> None:
         cas(total="over 6,000", claimant="U.K. defense intelligence"), cas(total="over 6,000")
     )
     assert [[c.source for c in v] for v in variants(cs)] == [["a.txt", "b.txt"]]
+
+
+# ---------------------------------------------------------------- headlines
+HEADLINE_TEXT = (
+    "China to deliver 600 tanks to Pakistan, report says\n"
+    "China will deliver 600 tanks to Pakistan, a report said. "
+    "China sent 40 tanks to Pakistan last year.\n"
+)
+
+
+def _verified_in(text: str, record: Record) -> Record:
+    from llmbrief.verify import verify_document
+
+    doc = verify_document(Document(source=Source(path="t.txt"), records=[record]), text)
+    (checked,) = doc.records
+    assert checked.verification is not None and checked.verification.verified
+    return checked
+
+
+def _tanks(quote: str, quantity: str) -> Record:
+    return eq(
+        quantity,
+        supplier="China",
+        recipient="Pakistan",
+        item="tanks",
+        category="vehicles",
+        status="planned",
+        evidence=[Evidence(quote=quote)],
+        verification=None,
+    )
+
+
+def test_a_headline_figure_the_body_repeats_is_no_claim() -> None:
+    headline = _verified_in(
+        HEADLINE_TEXT, _tanks("China to deliver 600 tanks to Pakistan, report says", "600")
+    )
+    body = _verified_in(
+        HEADLINE_TEXT, _tanks("China will deliver 600 tanks to Pakistan, a report said.", "600")
+    )
+    docs_ = [Document(source=Source(path="t.txt"), records=[headline, body])]
+    cs = claims_from_documents(docs_, {"t.txt": HEADLINE_TEXT})
+    assert [(c.record.evidence[0].start, c.headline) for c in cs] == [(52, False)]
+
+
+def test_a_figure_only_in_the_headline_is_marked_and_no_key_point() -> None:
+    headline = _verified_in(
+        HEADLINE_TEXT, _tanks("China to deliver 600 tanks to Pakistan, report says", "600")
+    )
+    body = _verified_in(HEADLINE_TEXT, _tanks("China sent 40 tanks to Pakistan last year.", "40"))
+    docs_ = [Document(source=Source(path="t.txt"), records=[headline, body])]
+    result = consolidate(docs_, {"t.txt": HEADLINE_TEXT})
+    assert [(f.size, f.headline_only) for f in result.facts] == [(40, False), (600, True)]
+    assert [f.size for f in result.key_points()] == [40]
+
+
+# ---------------------------------------------------------------- offices
+def test_an_office_resolves_to_the_holder_another_article_names() -> None:
+    office = visit(
+        visitor="the Russian president",
+        evidence=[Evidence(quote="The Russian president arrived in Pyongyang.", start=0, end=44)],
+    )
+    named = visit(
+        visitor="Putin",
+        evidence=[
+            Evidence(quote="Russian President Vladimir Putin met Kim Jong Un.", start=0, end=49)
+        ],
+    )
+    result = consolidate(docs(office, named))
+    (fact,) = result.facts
+    assert fact.sources == ("a.txt", "b.txt")
+    assert fact.claims[0].visitor == "Vladimir Putin"
+
+
+def test_an_office_nobody_names_stays_apart_from_other_offices() -> None:
+    french = visit(visitor="the French president", host_country="China")
+    american = visit(visitor="the US president", host_country="China")
+    assert len(consolidate(docs(french, american)).facts) == 2
