@@ -43,7 +43,8 @@ from llmbrief.models import (
 from llmbrief.normalize import fold
 
 if TYPE_CHECKING:
-    from llmbrief.devgold import DevGold, DevReport
+    from llmbrief.devgold import DevGold
+    from llmbrief.devreport import DevReport
 
 KINDS: tuple[str, ...] = get_args(RecordKind)
 
@@ -541,7 +542,7 @@ def evaluate(
     """Score the verified records of ``documents`` against a gold of either format."""
     if isinstance(gold, Gold):
         return _evaluate_seeds(documents, gold, include_vague=include_vague)
-    from llmbrief.devgold import evaluate_devset
+    from llmbrief.devscore import evaluate_devset
 
     return evaluate_devset(documents, gold, include_vague=include_vague)
 
@@ -659,7 +660,7 @@ def format_report(report: EvalReport | DevReport) -> str:
     """A readable text report of either format's report."""
     if isinstance(report, EvalReport):
         return _format_seeds(report)
-    from llmbrief.devgold import format_devreport
+    from llmbrief.devreport import format_devreport
 
     return format_devreport(report)
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from llmbrief.devgold import DevGold, DevReport
+from llmbrief.devgold import DevGold
+from llmbrief.devreport import DevReport
 from llmbrief.errors import InputError
 from llmbrief.evaluate import (
     EvalReport,
