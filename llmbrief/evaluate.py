@@ -4,8 +4,9 @@ The gold format is documented in ``gold/README.md``. Only *verified* records
 score: an unverified record never reaches a brief, so it is counted and
 reported, never matched. Everything here is pure except :func:`load_gold`,
 which reads one file. A gold file in the dev-set format (an object with
-``articles``) is read and scored by :mod:`llmbrief.devgold`; :func:`load_gold`,
-:func:`evaluate` and :func:`format_report` take either format.
+``articles``) is read by :mod:`llmbrief.devgold` and scored by
+:mod:`llmbrief.devscore`; :func:`load_gold`, :func:`evaluate` and
+:func:`format_report` take either format.
 
 A predicted figure is ``(file, kind, field, figure)``. It matches a gold
 figure of the same file and kind when its normalized text equals the gold
