@@ -39,12 +39,19 @@ _METADATA = re.compile(
 )
 
 
+#: A dateline before the headline on the same line ("date 2022-06-23 U.S. to send …").
+_DATELINE = re.compile(r"(?i)^(?:date\s+)?\d{4}-\d{2}-\d{2}\s+")
+#: Words glued together by a scraper ("patronSupport"): page furniture, not a headline.
+_GLUED = re.compile(r"[a-z]{3,}[A-Z][a-z]")
+
+
 def _is_headline(line: str) -> bool:
     return (
         len(line) <= MAX_HEADLINE_CHARS
         and len(line.split()) >= MIN_HEADLINE_WORDS
         and not _SENTENCE_END.search(line)
         and not _METADATA.search(line)
+        and not _GLUED.search(line)
     )
 
 
@@ -88,6 +95,10 @@ def _headline_in_text(text: str) -> tuple[str, int, int] | None:
         return None
     line = m.group(0).rstrip()
     start = m.start()
+    dateline = _DATELINE.match(line)
+    if dateline is not None:
+        start += dateline.end()
+        line = line[dateline.end() :]
     if line.startswith(("#", "*")):  # a Markdown heading or bold title line
         stripped = line.lstrip("#* ")
         start += len(line) - len(stripped)

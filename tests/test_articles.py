@@ -29,6 +29,16 @@ HEADLINES = [
         None,
     ),
     ("a page's metadata line", "date 2024-06-19 Photo : News agency\nPutin arrived.\n", None),
+    (
+        "a dateline before the headline",
+        " date 2022-06-23 U.S. to send more rocket launchers to Ukraine\nThe move doubles it.\n",
+        "U.S. to send more rocket launchers to Ukraine",
+    ),
+    (
+        "page furniture glued by a scraper",
+        "Become a patronSupport the paperSave local media\nIran denied it.\n",
+        None,
+    ),
     ("a site's name, too short", "Beautiful Island News\nLula arrived in China.\n", None),
     ("nothing after it", "A single line that never ends\n", None),
 ]

@@ -178,6 +178,11 @@ DIFFERENT = [
         dep("thousands", status="actual", personnel="laborers", personnel_text="laborers"),
     ),
     ("a party unsaid, vague figure", dep("hundreds", receiver=None), dep("hundreds")),
+    (
+        "no party named on either side",
+        eq("four", supplier=None, recipient=None, item="systems", category="other"),
+        eq("four", supplier=None, recipient=None, item="launchers", category="missiles"),
+    ),
     ("different equipment", eq("20", category="artillery"), eq("20", category="drones")),
     (
         "casualties of an unnamed force in different articles",
@@ -329,8 +334,8 @@ RANGES = [
     (
         "two death tolls of one force",
         [
-            cas(killed="At least 1,500", force="civilians"),
-            cas(killed="Around 2,000", force="civilians"),
+            cas(killed="At least 1,500", force="Sudanese civilians"),
+            cas(killed="Around 2,000", force="Sudanese civilians"),
         ],
         [["At least 1,500", "Around 2,000"]],
     ),
@@ -514,3 +519,32 @@ def test_an_office_nobody_names_stays_apart_from_other_offices() -> None:
     french = visit(visitor="the French president", host_country="China")
     american = visit(visitor="the US president", host_country="China")
     assert len(consolidate(docs(french, american)).facts) == 2
+
+
+def test_losses_of_people_named_by_common_words_compare_by_country() -> None:
+    # "people", "civilians": whose losses is told by the countries the evidence names
+    gaza = Evidence(quote="About 1,200 people were killed in Israel.", start=0, end=41)
+    karabakh = Evidence(quote="Some 1,200 people were killed in Armenia.", start=0, end=41)
+    israel = Evidence(quote="Israel says 1,200 people were killed.", start=0, end=37)
+    assert (
+        len(
+            consolidate(
+                docs(
+                    cas(killed="about 1,200", force="people", evidence=[gaza]),
+                    cas(killed="some 1,200", force="people", evidence=[karabakh]),
+                )
+            ).facts
+        )
+        == 2
+    )
+    assert (
+        len(
+            consolidate(
+                docs(
+                    cas(killed="about 1,200", force="people", evidence=[gaza]),
+                    cas(killed="1,200", force="people", evidence=[israel]),
+                )
+            ).facts
+        )
+        == 1
+    )
