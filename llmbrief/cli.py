@@ -257,7 +257,7 @@ class _Progress:
                 elapsed = time.monotonic() - self.started
                 left = elapsed / done * (total - done)
                 err(
-                    f"[{done}/{total}] {path}: done; {self.questions} questions answered, "
+                    f"[{done}/{total}] {path}; {self.questions} questions answered, "
                     f"{elapsed:.0f} s, about {left:.0f} s left"
                 )
 

@@ -97,6 +97,7 @@ COMMANDS: dict[str, str] = {
     "logs": first_doc_line(cli.logs),
     "eval": first_doc_line(cli.eval_cmd),
     "review": first_doc_line(cli.review),
+    "batch": "Batch files: the questions out to a batch engine, its answers into the cache.",
 }
 
 
@@ -556,7 +557,7 @@ def test_progress_when_piped_is_one_plain_line_per_article(
     shown.article("b.txt", 2, 3)
     shown.stop()
     lines = capsys.readouterr().err.splitlines()
-    assert [line.split(";")[0] for line in lines] == ["[1/3] a.txt: done", "[2/3] b.txt: done"]
+    assert [line.split(";")[0] for line in lines] == ["[1/3] a.txt", "[2/3] b.txt"]
     assert "4 questions answered" in lines[0] and "5 questions answered" in lines[1]
     assert all(re.search(r"about \d+ s left$", line) for line in lines)
 

@@ -76,7 +76,8 @@ class Run:
         self.code = code
         self.stdout = stdout
         self.stderr = stderr
-        self.lines = stderr.splitlines()
+        # progress lines ("[1/3] a.txt; …", printed when piped) are not the summary under test
+        self.lines = [line for line in stderr.splitlines() if not line.startswith("[")]
 
 
 def cli(*args: Any, env: dict[str, str] | None = None) -> Run:
