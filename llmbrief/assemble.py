@@ -9,6 +9,7 @@ record whose every printed attribute is a span of its own evidence, kept in
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from llmbrief.attach import Phrase
@@ -216,7 +217,7 @@ def merge_visits(records: list[Record]) -> list[Record]:
         key = (r.visitor.lower().removeprefix("the ").split()[-1], r.host_country, r.status)
         prev = out[by_key[key]] if key in by_key else None
         assert prev is None or isinstance(prev, DiplomaticVisit)
-        if prev is None or (prev.date_text and r.date_text and prev.date_text != r.date_text):
+        if prev is None or _dated_apart(prev.date_text, r.date_text):
             by_key[key] = len(out)
             out.append(r)
             continue
@@ -230,6 +231,25 @@ def merge_visits(records: list[Record]) -> list[Record]:
             update[f] = getattr(prev, f) or getattr(r, f)
         out[by_key[key]] = prev.model_copy(update=update)
     return out
+
+
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+_NEWS_DAY = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:today|yesterday|tomorrow|tonight)\b",
+    re.I,
+)
+
+
+def _dated_apart(a: str | None, b: str | None) -> bool:
+    """Whether two mentions of a visit by one person to one country tell two visits:
+    dated differently (days of the week in the news are one trip), or one dated in a
+    year ("in July 2000") while the other, undated, is the visit in the news."""
+    if a and b:
+        return a != b and not (_NEWS_DAY.search(a) and _NEWS_DAY.search(b))
+    dated = a or b
+    return bool(dated and _YEAR.search(dated))
 
 
 def _filled(r: DiplomaticVisit, fields: tuple[str, ...]) -> set[str]:

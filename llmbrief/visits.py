@@ -46,6 +46,8 @@ class VisitReading:
 
 
 _PLACES = ("GPE", "LOC", "FAC")
+#: Pronouns that stand for a person named before.
+_PERSONAL = frozenset(["he", "she", "they", "him", "her", "them", "his", "their"])
 
 
 def place_of(ph: Phrase, the: bool = False) -> Phrase | None:
@@ -288,6 +290,8 @@ def _visit_status(p: Parsed, t: Tok) -> str:
 def _candidates(p: Parsed, i: int) -> tuple[list[Phrase], tuple[int, int] | None, Phrase | None]:
     t = p.tokens[i]
     if t.pos == "PRON":
+        if t.text.lower() not in _PERSONAL:
+            return [], None, None  # "this is his second visit": no traveller named
         j = _earlier_person(p, i)
         if j is None:
             return [], None, None

@@ -83,6 +83,9 @@ CASES = [
     ("Germany delivered 18 Leopard tanks to Kyiv.", []),
     ("Leaders flew to Cairo for the summit.", []),
     ("Her visit comes days before the summit in Lima.", []),
+    # "this" is no person: the visit is not the last-named person's
+    ("Spokesman Omar Said spoke to reporters on Monday.\nThis is the second visit of the head "
+     "of the army to Nairobi.", []),
 ]  # fmt: skip
 
 TEXTS = [c[0] for c in CASES]
@@ -203,4 +206,11 @@ def test_visits_dated_apart_stay_apart() -> None:
         )  # fmt: skip
 
     assert len(merge_visits([visit("in 2001"), visit("on Monday")])) == 2
-    assert len(merge_visits([visit("in 2001"), visit(None)])) == 1
+    assert len(merge_visits([visit("in March"), visit("on Monday")])) == 2
+    # an undated mention next to one dated in a year: the visit in the news and an earlier one
+    assert len(merge_visits([visit(None), visit("on April 24, 2022")])) == 2
+    assert len(merge_visits([visit("in 2001"), visit(None)])) == 2
+    # days of one trip, or a date given in a later sentence: one visit
+    assert len(merge_visits([visit("on Wednesday"), visit("on Thursday")])) == 1
+    assert len(merge_visits([visit(None), visit("on Monday")])) == 1
+    assert len(merge_visits([visit("in 2001"), visit("in 2001")])) == 1
