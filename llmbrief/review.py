@@ -136,6 +136,11 @@ def _anchor(doc: int, start: int, end: int) -> str:
     return f"a{doc}-{start}-{end}"
 
 
+def _sid(doc: int, span: Span) -> str:
+    """A span's name on the page, unique across articles (``data-s`` values)."""
+    return f"{doc}.{span.id}"
+
+
 def _card_id(doc: int, record: int) -> str:
     return f"rec-{doc}-{record}"
 
@@ -171,14 +176,14 @@ def highlighted_text(doc: int, text: str, spans: Sequence[Span], records: Sequen
         for s in spans:
             if s.start == a and (s.start, s.end) not in anchored:
                 anchored.add((s.start, s.end))
-                same = " ".join(str(t.id) for t in spans if (t.start, t.end) == (s.start, s.end))
+                same = " ".join(_sid(doc, t) for t in spans if (t.start, t.end) == (s.start, s.end))
                 parts.append(f'<a id="{_anchor(doc, s.start, s.end)}" data-s="{same}"></a>')
         active = [s for s in spans if s.start <= a and b <= s.end]
         chunk = esc(text[a:b])
         if not active:
             parts.append(chunk)
             continue
-        ids = " ".join(str(s.id) for s in active)
+        ids = " ".join(_sid(doc, s) for s in active)
         parts.append(f'<span class="{_run_class(active, records)}" data-s="{ids}">{chunk}</span>')
     return "".join(parts)
 
@@ -224,7 +229,7 @@ def _problems(record: Record) -> str:
 
 def _card(doc: int, j: int, record: Record, spans: Sequence[Span]) -> str:
     mine = [s for s in spans if s.record == j]
-    ids = " ".join(str(s.id) for s in mine)
+    ids = " ".join(_sid(doc, s) for s in mine)
     links = " ".join(f'<a href="#{_anchor(doc, s.start, s.end)}">{esc(s.field)}</a>' for s in mine)
     quotes = "".join(f"<blockquote>{esc(ev.quote)}</blockquote>" for ev in record.evidence)
     state = "verified" if _verified(record) else "unverified"

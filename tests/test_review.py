@@ -441,6 +441,11 @@ def test_a_link_to_a_figure_selects_its_record_in_chromium(
     assert _console(stderr) == []
     selected = [i for i, a in page.ids.items() if "sel" in a.get("class", "").split()]
     assert f"rec-{doc}-{j}" in selected
+    # only the records that hold the span, all of this article
+    _, ids = page.texts[doc].anchors[f"a{doc}-{start}-{end}"]
+    holders = [i for i, a in page.ids.items() if set(ids) & set(a.get("data-s", "").split())]
+    assert sorted(selected) == sorted(h for h in holders if h.startswith("rec-"))
+    assert all(i.startswith(f"rec-{doc}-") for i in selected)
     # the selected record's runs are marked too
     marked = [r for r in page.texts[doc].runs if "sel" in r.classes]
     assert marked and any(r.start <= start < r.end for r in marked)
@@ -452,3 +457,45 @@ def test_console_errors_are_seen(browser: str, tmp_path: Path) -> None:
     bad.write_text("<html><body><script>undefinedFunction();</script></body></html>")
     _, stderr = _dump_dom(browser, bad.as_uri(), tmp_path)
     assert _console(stderr), stderr[-2000:]
+
+
+PROBE = """<script>
+(function () {
+  var run = document.querySelector("pre.text .h.fig");
+  run.dispatchEvent(new MouseEvent("mouseenter", {clientX: 10, clientY: 10}));
+  var tip = document.getElementById("tip");
+  document.body.setAttribute("data-tip", (tip.hidden ? "hidden:" : "shown:") + tip.textContent);
+  run.dispatchEvent(new MouseEvent("mouseleave"));
+  document.body.setAttribute("data-tip-after", tip.hidden ? "hidden" : "shown");
+  run.click();
+  document.body.setAttribute("data-run", run.getAttribute("data-s"));
+  document.body.setAttribute("data-selected", Array.from(document.querySelectorAll(".card.sel"))
+    .map(function (c) { return c.id; }).join(" "));
+})();
+</script></body>"""
+
+
+def test_hover_and_click_on_a_figure_in_chromium(
+    browser: str, seeds_page: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A user's hover and click, as events dispatched by a probe appended to a copy."""
+    _, html = seeds_page
+    probed = tmp_path / "probed.html"
+    probed.write_text(html.read_text(encoding="utf-8").replace("</body>", PROBE), encoding="utf-8")
+    dom, stderr = _dump_dom(browser, probed.as_uri(), tmp_path)
+    assert _console(stderr) == []
+    page = Page(dom)
+    attrs = dict(re.findall(r'(data-[a-z-]+)="([^"]*)"', dom.split("<body", 1)[1].split(">", 1)[0]))
+    assert attrs["data-tip"].startswith("shown:"), attrs
+    assert attrs["data-tip-after"] == "hidden"
+    run_ids = set(attrs["data-run"].split())
+    doc = int(next(iter(run_ids)).split(".")[0])
+    selected = attrs["data-selected"].split()
+    holders = [i for i, a in page.ids.items() if run_ids & set(a.get("data-s", "").split())]
+    assert selected and sorted(selected) == sorted(h for h in holders if h.startswith("rec-"))
+    assert all(i.startswith(f"rec-{doc}-") for i in selected)
+    # the tooltip shows the records of the figure: their kind and their figure as written
+    kinds = {page.ids[i]["class"].split()[1].removeprefix("k-") for i in selected}
+    names = {"deployment": "Deployment", "equipment_transfer": "Equipment transfer",
+             "casualties": "Casualties", "diplomatic_visit": "Diplomatic visit"}  # fmt: skip
+    assert all(names[k] in attrs["data-tip"] for k in kinds)
