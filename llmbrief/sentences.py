@@ -19,13 +19,27 @@ field the verifier checked.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from llmbrief.citations import Sourcing, join_words, md_escape
+from llmbrief.citations import Sourcing, join_words
 from llmbrief.consolidate import Claim, Fact, figure_size, variants
 from llmbrief.models import Casualties, Deployment, DiplomaticVisit, EquipmentTransfer, Record
 from llmbrief.people import claimant_key, key_text
+from llmbrief.phrases import (
+    NOUNS,
+    PARTICIPLES,
+    SMALL_WORDS,
+    cap,
+    clean,
+    counted,
+    figure_text,
+    is_adjective,
+    personnel_words,
+    place_phrase,
+    plural_people,
+    purpose_phrase,
+    when_phrase,
+)
 
 __all__ = [
     "figure_text",
@@ -71,208 +85,6 @@ _PASSIVE: dict[str, dict[str, str]] = {
     },
 }
 
-_PERSONNEL_WORDS = {
-    "combat_troops": "combat troops",
-    "special_forces": "special forces",
-    "construction_workers": "construction workers",
-    "other": "personnel",
-}
-
-_PARTICIPLES = {
-    "killed": "killed",
-    "wounded": "wounded",
-    "captured": "captured",
-    "missing": "reported missing",
-}
-_NOUNS = {"killed": "deaths", "wounded": "wounded", "captured": "captured", "missing": "missing"}
-
-_PLACE_NOUNS = {
-    "region",
-    "zone",
-    "province",
-    "area",
-    "district",
-    "territory",
-    "territories",
-    "peninsula",
-    "border",
-    "front",
-    "strip",
-    "bank",
-    "republic",
-}
-_PREPOSITIONS = {
-    "on",
-    "in",
-    "since",
-    "as",
-    "by",
-    "during",
-    "last",
-    "this",
-    "next",
-    "earlier",
-    "from",
-    "until",
-    "till",
-    "between",
-    "at",
-    "over",
-    "before",
-    "after",
-    "throughout",
-    "within",
-    "early",
-    "late",
-    "mid",
-    "around",
-    "about",
-    "yesterday",
-    "today",
-    "tomorrow",
-    "recently",
-    "for",
-    "of",
-}
-_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-_MONTHS = {
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-}
-_PLURAL_NOUNS = {"people", "personnel", "police", "children", "men", "women", "military"}
-_SMALL_WORDS = {"of", "the", "and", "for", "to", "on", "in", "at"}
-
-
-def _clean(text: str | None) -> str:
-    return md_escape(text) if text else ""
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
-
-
-def when_phrase(date_text: str | None) -> str:
-    """The date as a phrase after a verb: "on June 17", "in July 2024", "as early as July"."""
-    if not date_text or not date_text.strip():
-        return ""
-    text = _clean(date_text)
-    first = key_text(text).split()[:1]
-    word = first[0] if first else ""
-    if word in _PREPOSITIONS:
-        return f" {text[:1].lower()}{text[1:]}" if text[1:2].islower() else f" {text}"
-    day = re.match(r"\S+ \d{1,2}(?!\d)", text)
-    if word in _WEEKDAYS or (word in _MONTHS and day):
-        return f" on {text}"
-    if re.fullmatch(r"(19|20)\d\d-\d\d-\d\d", text):
-        return f" on {text}"
-    if word in _MONTHS or re.fullmatch(r"(19|20)\d\d", text):
-        return f" in {text}"
-    return f" ({text})"
-
-
-#: Last words of names that take "the" ("the United States", "the Philippines").
-_THE_NAMES = {
-    "states",
-    "kingdom",
-    "emirates",
-    "islands",
-    "netherlands",
-    "philippines",
-    "bahamas",
-    "maldives",
-    "seychelles",
-    "comoros",
-}
-
-
-def place_phrase(place: str | None) -> str:
-    """A place or party as written, with "the" where English puts it: before a named
-    region ("the Kursk region"), a plural or compound country name ("the United
-    States", "the Philippines"), or a name "of" something ("the Republic of Korea")."""
-    text = _clean(place)
-    words = key_text(text).split()
-    if not words or words[0] == "the":
-        return text
-    if (
-        (len(words) > 1 and words[-1] in _PLACE_NOUNS)
-        or words[-1] in _THE_NAMES
-        or (len(words) > 2 and "of" in words[1:-1] and text[:1].isupper())
-    ):
-        return f"the {text}"
-    return text
-
-
-def _demonym_of(words: list[str], country: str) -> int:
-    """How many leading words name the people of ``country`` ("North Korean" -> 2)."""
-    from llmbrief.gazetteer import country_of, is_demonym
-
-    for n in (3, 2, 1):
-        head = " ".join(words[:n])
-        if len(words) > n and is_demonym(head) and key_text(country_of(head)) == country:
-            return n
-    return 0
-
-
-def personnel_words(r: Deployment) -> str:
-    """Who is sent, as written, without the sender's demonym ("North Korean troops" ->
-    "troops" when North Korea sends them)."""
-    if not r.personnel_text:
-        return _PERSONNEL_WORDS.get(r.personnel, r.personnel)
-    words = r.personnel_text.split()
-    if r.sender:
-        from llmbrief.gazetteer import country_of
-
-        n = _demonym_of(words, key_text(country_of(r.sender) or r.sender))
-        words = words[n:]
-    return _clean(" ".join(words))
-
-
-def figure_text(claim: Claim) -> str:
-    """The figure as written; a number word that opened the source's sentence is not
-    capitalised inside ours ("Twenty-five thousand" -> "twenty-five thousand")."""
-    if claim.figure is None:
-        return ""
-    text = claim.figure.text
-    if text[:1].isupper() and text[1:2].islower():
-        text = text[:1].lower() + text[1:]
-    return _clean(text)
-
-
-def _counted(claim: Claim, noun: str) -> str:
-    """The figure and what it counts: "up to 25,000 workers", "thousands of troops"."""
-    fig = figure_text(claim)
-    if not fig:
-        return noun
-    if claim.figure is not None and claim.figure.qualifier == "vague":
-        return f"{fig} of {noun}"
-    return f"{fig} {noun}"
-
-
-def _purpose(purpose: str | None) -> str:
-    if not purpose:
-        return ""
-    text = _clean(purpose)
-    first = text.split(" ", 1)[0].lower()
-    return f" {text}" if first in ("to", "for", "in", "as") else f" for {text}"
-
-
-def _plural_people(force: str) -> bool:
-    words = key_text(force).split()
-    if not words or words[0] == "the":
-        return False
-    last = words[-1]
-    return last in _PLURAL_NOUNS or (last.endswith("s") and not last.endswith("ss"))
-
 
 # ---------------------------------------------------------------- clauses
 _ONGOING = ("since", "so far", "as of", "until", "till", "to date", "over the past")
@@ -298,8 +110,8 @@ def _passive(kind: str, r: Record) -> str:
 
 
 def _deployment(claim: Claim, r: Deployment, *, pronoun: bool = False) -> str:
-    what = _counted(claim, personnel_words(r))
-    tail = f"{_to(r)}{_purpose(r.purpose)}{when_phrase(r.date_text)}"
+    what = counted(claim, personnel_words(r))
+    tail = f"{_to(r)}{purpose_phrase(r.purpose)}{when_phrase(r.date_text)}"
     if r.sender:
         who = "it" if pronoun else place_phrase(r.sender)
         return f"{who} {_verb('deployment', r)} {what}{tail}"
@@ -309,7 +121,7 @@ def _deployment(claim: Claim, r: Deployment, *, pronoun: bool = False) -> str:
 
 
 def _transfer(claim: Claim, r: EquipmentTransfer, *, pronoun: bool = False) -> str:
-    what = _counted(claim, _clean(r.item) or r.category.replace("_", " "))
+    what = counted(claim, clean(r.item) or r.category.replace("_", " "))
     tail = f"{_to(r)}{when_phrase(r.date_text)}"
     if r.supplier:
         who = "it" if pronoun else place_phrase(r.supplier)
@@ -319,24 +131,17 @@ def _transfer(claim: Claim, r: EquipmentTransfer, *, pronoun: bool = False) -> s
     return f"{what} {_passive('equipment_transfer', r)}{tail}"
 
 
-def is_adjective(force: str) -> bool:
-    """A force named by a demonym alone ("North Korean"): an adjective, not a subject."""
-    from llmbrief.gazetteer import is_demonym
-
-    return is_demonym(force) and not key_text(force).endswith("s")
-
-
 def _suffered(force: str, r: Record) -> str:
     if r.status in ("planned", "possible"):
         return "may have suffered"
     if _past(r):
         return "suffered"
-    return f"{'have' if _plural_people(force) else 'has'} suffered"
+    return f"{'have' if plural_people(force) else 'has'} suffered"
 
 
 def _casualties(claim: Claim, r: Casualties) -> str:
     fig = figure_text(claim)
-    force = _clean(r.force)
+    force = clean(r.force)
     tail = f"{f' in {place_phrase(r.location)}' if r.location else ''}{when_phrase(r.date_text)}"
     maybe = r.status in ("planned", "possible")
     been = "may have been" if maybe else "were" if _past(r) else "have been"
@@ -344,11 +149,11 @@ def _casualties(claim: Claim, r: Casualties) -> str:
     vague = claim.figure is not None and claim.figure.qualifier == "vague"
     of = " of" if vague else ""
     if force and is_adjective(force):
-        noun = "casualties" if measure in ("total", None) else _NOUNS[measure]
+        noun = "casualties" if measure in ("total", None) else NOUNS[measure]
         if measure in ("captured", "missing"):
             noun = "people"
         counted = f"{fig}{of} {force} {noun}" if fig else f"{force} losses"
-        verb = _PARTICIPLES[measure] if measure in ("captured", "missing") else "reported"
+        verb = PARTICIPLES[measure] if measure in ("captured", "missing") else "reported"
         text = f"{counted} {been} {verb}{tail}"
     elif measure is None or not fig:
         text = (
@@ -363,13 +168,13 @@ def _casualties(claim: Claim, r: Casualties) -> str:
             else f"{fig} casualties {been} reported{tail}"
         )
     else:
-        if force and _plural_people(force):
+        if force and plural_people(force):
             counted = f"{fig}{of} {force}"
         elif force:
             counted = f"{fig}{of} members of {force}"
         else:
             counted = f"{fig}{of} people"
-        text = f"{counted} {been} {_PARTICIPLES[measure]}{tail}"
+        text = f"{counted} {been} {PARTICIPLES[measure]}{tail}"
     return f"a report that {text} was denied" if r.status == "denied" else text
 
 
@@ -390,7 +195,7 @@ def _with_source(text: str, who: str) -> str:
     """A clause and its attribution as one sentence (no digits first)."""
     if text[:1].isdigit():
         return f"According to {who}, {text}"
-    return f"{_cap(text)}, according to {who}"
+    return f"{cap(text)}, according to {who}"
 
 
 # ---------------------------------------------------------------- plain facts
@@ -441,8 +246,8 @@ def _wording(claim: Claim) -> str:
     if isinstance(r, Deployment):
         return personnel_words(r)
     if isinstance(r, EquipmentTransfer):
-        return _clean(r.item) or r.category.replace("_", " ")
-    return _clean(claim.wording)
+        return clean(r.item) or r.category.replace("_", " ")
+    return clean(claim.wording)
 
 
 def _to(r: object) -> str:
@@ -504,21 +309,21 @@ def _estimates_of(claim: Claim) -> str:
             return f"{who} {place_phrase(r.sender)} {_VERBS['deployment'][r.status]}{to}"
         return f"{who} sent{to}"
     if isinstance(r, EquipmentTransfer):
-        item = _clean(r.item) or r.category.replace("_", " ")
+        item = clean(r.item) or r.category.replace("_", " ")
         to = f" to {place_phrase(r.recipient)}" if r.recipient else ""
         if r.supplier:
             verb = _VERBS["equipment_transfer"][r.status]
             return f"the {item} {place_phrase(r.supplier)} {verb}{to}"
         return f"the {item} supplied{to}"
     assert isinstance(r, Casualties)
-    force = _clean(r.force)
+    force = clean(r.force)
     where = f" in {place_phrase(r.location)}" if r.location else ""
     if claim.measure == "total" or claim.measure is None:
         return f"casualties among {force}{where}" if force else f"casualties{where}"
-    if force and _plural_people(force):
-        return f"{force} {_PARTICIPLES[claim.measure]}{where}"
+    if force and plural_people(force):
+        return f"{force} {PARTICIPLES[claim.measure]}{where}"
     among = f" among {force}" if force else ""
-    return f"the {_NOUNS[claim.measure]}{among}{where}"
+    return f"the {NOUNS[claim.measure]}{among}{where}"
 
 
 def _range(fact: Fact, src: Sourcing) -> str:
@@ -540,7 +345,7 @@ def _range(fact: Fact, src: Sourcing) -> str:
 def _title_case(role: str) -> str:
     """An office before a name, as newsrooms write it: "Russian President"."""
     words = [w for w in role.split() if w.lower() not in ("the", "a", "an")]
-    return " ".join(w if w.lower() in _SMALL_WORDS else _cap(w) for w in words)
+    return " ".join(w if w.lower() in SMALL_WORDS else cap(w) for w in words)
 
 
 def _display(claim: Claim) -> str:
@@ -549,8 +354,8 @@ def _display(claim: Claim) -> str:
     name = claim.visitor or r.visitor
     role = r.visitor if claim.visitor else r.visitor_role
     if role and key_text(role) not in key_text(name):
-        return _clean(f"{_title_case(role)} {name}")
-    return _clean(name)
+        return clean(f"{_title_case(role)} {name}")
+    return clean(name)
 
 
 def visitor_name(claims: Sequence[Claim]) -> str:
@@ -581,9 +386,9 @@ def _visit(fact: Fact, src: Sourcing) -> str:
     purpose = next((v.purpose for v in visits if v.purpose), None)
     host = next((v.host for v in visits if v.host), None)
     meet = {"actual": " and met", "planned": " and meet", "possible": " and meet"}
-    extra = _purpose(purpose)
+    extra = purpose_phrase(purpose)
     if host and r.status in meet:
-        extra += f"{meet[r.status]} {_clean(host)}"
+        extra += f"{meet[r.status]} {clean(host)}"
     if not by_detail:
         return f"{head}{extra}, according to {src.who(plain)}"
     parts: list[str] = []
@@ -610,4 +415,4 @@ def key_point(fact: Fact, src: Sourcing) -> str:
         text = _range(fact, src)
     else:
         text = _plain(fact, src)
-    return f"- {_cap(text)}."
+    return f"- {cap(text)}."
