@@ -22,7 +22,7 @@ from llmbrief.models import (
     Figure,
     Record,
 )
-from llmbrief.people import is_office, key_text, office_key, person_key
+from llmbrief.people import claimant_key, is_office, key_text, office_key, person_key
 
 __all__ = [
     "KIND_ORDER",
@@ -399,10 +399,29 @@ class Fact:
         return max(figure_size(c.figure) for c in self.claims)
 
     @property
-    def order(self) -> tuple[int, float, int, tuple[str, int, int, int]]:
-        """Most widely reported first, then the larger figure, then kind, then appearance."""
+    def independent_sources(self) -> int:
+        """How many independent sources report the fact outside headlines: each named
+        claimant once however many articles quote them, each article naming nobody once."""
+        return len(
+            {
+                claimant_key(c.claimant) if c.claimant else f"article:{c.source}"
+                for c in self.claims
+                if not c.headline
+            }
+        )
+
+    @property
+    def order(self) -> tuple[int, int, float, int, tuple[str, int, int, int]]:
+        """Most independent sources first, then most articles, then the larger figure,
+        then kind, then first appearance."""
         first = min(c.order for c in self.claims)
-        return (-len(self.body_sources), -self.size, KIND_ORDER[self.kind], first)
+        return (
+            -self.independent_sources,
+            -len(self.body_sources),
+            -self.size,
+            KIND_ORDER[self.kind],
+            first,
+        )
 
 
 @dataclass(frozen=True, eq=False)

@@ -548,3 +548,18 @@ def test_losses_of_people_named_by_common_words_compare_by_country() -> None:
         )
         == 1
     )
+
+
+def test_one_person_quoted_by_two_articles_is_one_independent_source() -> None:
+    result = consolidate(
+        docs(
+            [dep("5,000", claimant="Russian Security Council Secretary Sergei Shoigu")],
+            [dep("5,000", claimant="Secretary of the Russian Security Council, Sergei Shoigu")],
+            [dep("800", personnel="sappers", claimant="the ministry")],
+            [dep("800", personnel="sappers", claimant="local media")],
+        )
+    )
+    assert [(f.size, f.independent_sources, len(f.sources)) for f in result.facts] == [
+        (800, 2, 2),
+        (5000, 1, 2),
+    ]
