@@ -109,6 +109,8 @@ class Collector:
         self._next: IO[str] | None = None
         self._runs: dict[str, _Run] = {}
         self._articles: OrderedDict[tuple[str, str, str], _Article] = OrderedDict()
+        #: the token usage the last line's engine reported, if any
+        self.usage: dict[str, Any] | None = None
 
     def line(self, raw: str) -> str:
         """Use one output line; returns ``stored``, ``unchanged`` or ``reasked``, or raises."""
@@ -125,6 +127,7 @@ class Collector:
         if note is None:
             raise _Bad("unknown custom_id", "custom_id not prepared with this cache database")
         body = _body(line)
+        self.usage = body.get("usage") if isinstance(body.get("usage"), dict) else None
         run = self._run(note["settings"])
         article = self._article(note, pid.article_sha, run)
         q = article.questions.get(pid.base)
@@ -276,7 +279,7 @@ def collect(
                         on_failure(LineFailure(n, _cid(raw), str(bad)))
                     continue
                 setattr(result, outcome, getattr(result, outcome) + 1)
-                _add_usage(result, raw)
+                _add_usage(result, collector.usage)
         complete = True
     except UnicodeDecodeError as err:
         raise InputError(f"{results}: not UTF-8 text ({err.reason})") from None
@@ -294,10 +297,8 @@ def _cid(raw: str) -> str | None:
     return cid if isinstance(cid, str) else None
 
 
-def _add_usage(result: CollectResult, raw: str) -> None:
-    try:
-        usage = json.loads(raw)["response"]["body"].get("usage") or {}
-        result.prompt_tokens += int(usage.get("prompt_tokens") or 0)
-        result.completion_tokens += int(usage.get("completion_tokens") or 0)
-    except (ValueError, KeyError, TypeError, AttributeError):
-        pass
+def _add_usage(result: CollectResult, usage: dict[str, Any] | None) -> None:
+    for name in ("prompt_tokens", "completion_tokens"):
+        value = (usage or {}).get(name)
+        if isinstance(value, int):
+            setattr(result, name, getattr(result, name) + value)
