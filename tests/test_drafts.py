@@ -1,0 +1,83 @@
+"""The answer guesses of llmbrief.drafts: what the grammar allows, spaced as the model writes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from llmbrief.drafts import AnswerShape, shape_of
+
+SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "figure": {"const": "up to 40", "type": "string"},
+        "what": {"enum": ["sent", "other"], "type": "string"},
+        "sender": {"enum": ["Chile", "Chile's navy", "none"], "type": "string"},
+    },
+    "required": ["figure", "what", "sender"],
+}
+
+
+def _shape() -> AnswerShape:
+    shape = shape_of(SCHEMA)
+    assert shape is not None
+    return shape
+
+
+def test_an_empty_answer_is_guessed_whole_with_first_choices() -> None:
+    guess = _shape().rest("")
+    assert guess == '{ "figure": "up to 40", "what": "sent", "sender": "Chile"}'
+    assert json.loads(guess) == {"figure": "up to 40", "what": "sent", "sender": "Chile"}
+
+
+def test_a_value_begun_is_finished_as_the_first_choice_it_can_still_be() -> None:
+    assert _shape().rest('{ "figure": "up to 40", "what": "o') == 'ther", "sender": "Chile"}'
+    written = '{ "figure": "up to 40", "what": "other", "sender": "Chile\''
+    assert _shape().rest(written) == 's navy"}'
+
+
+def test_other_spacing_is_followed_wherever_the_grammar_allows_it() -> None:
+    # the grammar allows no space, or one, around every separator
+    assert _shape().rest('{"figure" :"up to 40",') == ' "what": "sent", "sender": "Chile"}'
+    assert _shape().rest('{ "figure": "up to 40", "what": "sent", "sender": "none"}') == ""
+    assert _shape().rest('{ "figure": "up to 40", "what": "sent", "sender": "none"} ') == ""
+
+
+def test_text_no_answer_begins_with_has_no_guess() -> None:
+    assert _shape().rest('{ "figure": "30"') is None
+    assert _shape().rest('{ "figure": "up to 40", "what": "killed"') is None
+    assert _shape().rest('{ "figure": "up to 40", "what": "sent", "sender": "none"}}') is None
+
+
+def test_values_are_written_as_json_writes_them() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"who": {"enum": ['the "Iron" unit', "Zürich"]}},
+        "required": ["who"],
+    }
+    shape = shape_of(schema)
+    assert shape is not None
+    assert shape.rest("") == '{ "who": "the \\"Iron\\" unit"}'
+    assert shape.rest('{ "who": "Z') == '\\u00fcrich"}'
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "array"},
+        {"type": "object", "properties": {}, "required": []},
+        {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
+        {"type": "object", "properties": {"a": {"enum": [1, 2]}}, "required": ["a"]},
+        {"type": "object", "properties": {"a": {"enum": ["x"]}}, "required": []},
+        {
+            "type": "object",
+            "properties": {"a": {"enum": ["x"]}},
+            "required": ["a"],
+            "additionalProperties": True,
+        },
+    ],
+)
+def test_any_other_schema_is_not_guessed(schema: dict[str, object]) -> None:
+    assert shape_of(schema) is None
