@@ -59,6 +59,12 @@ def join_words(words: Sequence[str], conj: str = "and") -> str:
 def _claimant_name(claimant: str, claims: Sequence[Claim]) -> str:
     """The claimant as a sentence names them: with "the" where their evidence writes
     "the" before the name ("the Pentagon"), or where the name is an organisation's."""
+    if claimant.count("[") != claimant.count("]") or claimant.count("(") != claimant.count(")"):
+        claimant = re.sub(r"[\[\]()]", "", claimant)  # a bracket the span cut in half
+        claimant = " ".join(claimant.split())
+    first, _, rest = claimant.partition(" ")
+    if rest and first in ("The", "A", "An"):  # it opened the source's sentence, not ours
+        claimant = f"{first.lower()} {rest}"
     phrase = claimant_phrase(claimant)
     if phrase != claimant:
         return phrase

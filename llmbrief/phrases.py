@@ -152,6 +152,7 @@ _THE_NAMES = {
     "maldives",
     "seychelles",
     "comoros",
+    "union",
 }
 
 

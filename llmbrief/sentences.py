@@ -230,7 +230,7 @@ def _other_wording(
         date = (
             when_phrase(c.record.date_text) if c.record.date_text != lead.record.date_text else ""
         )
-        return f"{who} {'put' if plural else 'puts'} the figure at {figure_text(c)}{date}"
+        return f"{who} {_puts(figure_text(c), plural)}{date}"
     if same_status and same_figure:
         return f"{who} {'call' if plural else 'calls'} them {_wording(c)}"
     same_sender = _sender(c) == _sender(lead)
@@ -259,6 +259,13 @@ def _to(r: object) -> str:
     else:
         return ""
     return f" to {where}" if where else ""
+
+
+def _puts(figure: str, plural: bool) -> str:
+    """ "puts the figure at 11,000"; "gives at least 100" (no "at at")."""
+    if key_text(figure).startswith("at "):
+        return f"{'give' if plural else 'gives'} {figure}"
+    return f"{'put' if plural else 'puts'} the figure at {figure}"
 
 
 def _sender(claim: Claim) -> str | None:
@@ -335,9 +342,8 @@ def _range(fact: Fact, src: Sourcing) -> str:
 
     text = f"Estimates of {_estimates_of(ordered[0][0])} range from {end(low)}, to {end(high)}"
     for v in middle:
-        put = "put" if src.plural(v) else "puts"
         date = when_phrase(v[0].record.date_text)
-        text += f"; {src.who(v)} {put} the figure at {figure_text(v[0])}{date}"
+        text += f"; {src.who(v)} {_puts(figure_text(v[0]), src.plural(v))}{date}"
     return text
 
 

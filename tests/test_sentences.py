@@ -192,3 +192,46 @@ PLACES = [
 @pytest.mark.parametrize(("place", "phrase"), PLACES)
 def test_place_phrase(place: str, phrase: str) -> None:
     assert place_phrase(place) == phrase
+
+
+# ---------------------------------------------------------------- claimants in a sentence
+def _claimant_in_sentence(claimant: str, quote: str) -> str:
+    from llmbrief.citations import Footnotes, Sourcing
+    from llmbrief.consolidate import claims_from_documents
+    from llmbrief.models import Document, Evidence, Verification
+
+    record = (
+        stories.documents("engineers.txt")[0]
+        .records[0]
+        .model_copy(
+            update={
+                "claimant": claimant,
+                "evidence": [Evidence(quote=quote, start=0, end=len(quote))],
+                "verification": Verification(verified=True),
+            }
+        )
+    )
+    doc = Document(source=stories.Source(path="x.txt"), records=[record])
+    return Sourcing(Footnotes(None), {}).who(claims_from_documents([doc]))
+
+
+CLAIMANTS = [
+    ("Pentagon", "The Pentagon said 1,000 engineers.", "the Pentagon[^1]"),
+    ("The Pentagon", "The Pentagon said 1,000 engineers.", "the Pentagon[^1]"),
+    (
+        "Prime Minister [Rishi Sunak",
+        "the Prime Minister [Rishi Sunak] said so.",
+        "Prime Minister Rishi Sunak[^1]",
+    ),
+    (
+        "U.S. Department of Defense",
+        "The U.S. Department of Defense said so.",
+        "the U.S. Department of Defense[^1]",
+    ),
+    ("Reuters", "Reuters reported 1,000 engineers.", "Reuters[^1]"),
+]
+
+
+@pytest.mark.parametrize(("claimant", "quote", "named"), CLAIMANTS)
+def test_claimant_as_a_sentence_names_them(claimant: str, quote: str, named: str) -> None:
+    assert _claimant_in_sentence(claimant, quote) == named
