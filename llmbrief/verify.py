@@ -55,6 +55,7 @@ from llmbrief.verify_attributes import AnyRecord, check_attributes
 from llmbrief.verify_figures import check_figure
 from llmbrief.verify_quotes import check_quote
 from llmbrief.verify_strays import check_strays, text_fields
+from llmbrief.verify_text import with_changes
 
 __all__ = [
     "RecordVerificationError",
@@ -99,7 +100,7 @@ def verify_record(record: R, source: str | NormalizedText) -> R:
         start = end = None
         if q.start is not None and q.end is not None:
             start, end = nt.raw_span(q.start, q.end)
-        evidence.append(ev.model_copy(update={"start": start, "end": end}))
+        evidence.append(with_changes(ev, start=start, end=end))
         evidence_checks.append(EvidenceCheck(index=i, status=q.status, start=start, end=end))
         if q.status != "ok":
             problems.append(
@@ -112,7 +113,6 @@ def verify_record(record: R, source: str | NormalizedText) -> R:
         fig = getattr(record, name)
         if not isinstance(fig, Figure):
             continue
-        update[name] = fig.model_copy()
         check, problem = check_figure(nt, name, fig, quotes)
         figure_checks.append(check)
         if problem is not None:
@@ -125,7 +125,7 @@ def verify_record(record: R, source: str | NormalizedText) -> R:
         update["spans"], attribute_problems = check_attributes(record, nt, quotes, flagged)
         problems.extend(attribute_problems)
     else:
-        update["spans"] = [s.model_copy(update={"start": None, "end": None}) for s in record.spans]
+        update["spans"] = [with_changes(s, start=None, end=None) for s in record.spans]
 
     update["verification"] = Verification(
         verified=not problems,

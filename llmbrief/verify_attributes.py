@@ -23,7 +23,7 @@ from llmbrief.models import (
 )
 from llmbrief.normalize import NormalizedText, fold, normalize_fragment
 from llmbrief.numbers import is_whole_token
-from llmbrief.verify_text import QUOTE_TRIM, Quotes, occurrences, sentence
+from llmbrief.verify_text import QUOTE_TRIM, Quotes, occurrences, sentence, with_changes
 
 AnyRecord = Deployment | EquipmentTransfer | Casualties | DiplomaticVisit
 #: A word of an attribute's value: letters and digits, joined by ' . - ("Russia's", "U.S").
@@ -149,7 +149,7 @@ def _check_span(
     message: str | None = None
     if at is not None:
         start, end = nt.raw_span(at, at + len(key))
-        located = span.model_copy(update={"start": start, "end": end})
+        located = with_changes(span, start=start, end=end)
         country = None if _key(value) == key else _country_of(normalize_fragment(span.text))
         if _key(value) != key and not _names(value, country):
             if country:
@@ -164,7 +164,7 @@ def _check_span(
                 f'evidence words that say "{value}"'
             )
     else:
-        located = span.model_copy(update={"start": None, "end": None})
+        located = with_changes(span, start=None, end=None)
         elsewhere = next(occurrences(nt.folded, key), None)
         if elsewhere is not None:
             message = (
@@ -216,7 +216,7 @@ def check_attributes(
     with_span: set[str] = set()
     for i, span in enumerate(record.spans):
         if span.field not in fields:
-            spans.append(span.model_copy(update={"start": None, "end": None}))
+            spans.append(with_changes(span, start=None, end=None))
             problems.append(_foreign_span(record, i, span))
             continue
         value = getattr(record, span.field)
@@ -224,7 +224,7 @@ def check_attributes(
             key = _key(span.text)
             at = _in_quotes(nt, key, quotes)
             start, end = (None, None) if at is None else nt.raw_span(at, at + len(key))
-            spans.append(span.model_copy(update={"start": start, "end": end}))
+            spans.append(with_changes(span, start=start, end=end))
             continue
         with_span.add(span.field)
         located, problem = _check_span(record, nt, span, value, quotes)
