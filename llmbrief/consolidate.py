@@ -334,8 +334,25 @@ def consolidate_claims(
     claims: Iterable[Claim], articles: Mapping[str, Article] | None = None
 ) -> Consolidation:
     """Group claims into facts (ranges included) and find the discrepancies between facts."""
-    facts = sorted(_merge_ranges(_group_claims(claims)), key=lambda f: f.order)
+    facts = _in_brief_order(_merge_ranges(_group_claims(claims)))
     return Consolidation(tuple(facts), tuple(_discrepancies(facts)), dict(articles or {}))
+
+
+def _in_brief_order(facts: Sequence[Fact]) -> list[Fact]:
+    """Most independent sources first, then most articles, then size.
+
+    Sizes are compared within a kind only (troops with troops, shells with shells: a
+    million shells is not "more" than a thousand troops), so facts of equal backing
+    take turns by kind: the largest deployment, transfer and casualty figure, a visit,
+    then the next of each.
+    """
+    by_size = sorted(facts, key=lambda f: f.order[2:])  # size, kind, first appearance
+    rank: dict[int, int] = {}
+    seen: dict[str, int] = {}
+    for f in by_size:
+        rank[id(f)] = seen.get(f.kind, 0)
+        seen[f.kind] = rank[id(f)] + 1
+    return sorted(facts, key=lambda f: (*f.order[:2], rank[id(f)], *f.order[3:]))
 
 
 def consolidate(

@@ -408,12 +408,25 @@ def test_facts_reported_by_more_sources_come_first_then_larger_figures() -> None
         )
     )
     summary = [(f.kind, len(f.sources), f.size) for f in result.facts]
+    # sizes compare within a kind: equally backed facts take turns by kind, largest first
     assert summary == [
         ("equipment_transfer", 2, 10_000_000),
         ("deployment", 2, 1000),
-        ("casualties", 1, 6000),
         ("deployment", 1, 5000),
+        ("casualties", 1, 6000),
         ("diplomatic_visit", 1, 0),
+    ]
+
+
+def test_equally_backed_facts_take_turns_by_kind() -> None:
+    result = consolidate(
+        docs([eq("3 million"), eq("2 million", category="missiles"), dep("900"), dep("40000")])
+    )
+    assert [(f.kind, f.size) for f in result.facts] == [
+        ("deployment", 40000),
+        ("equipment_transfer", 3_000_000),
+        ("deployment", 900),
+        ("equipment_transfer", 2_000_000),
     ]
 
 

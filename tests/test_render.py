@@ -130,10 +130,10 @@ def test_attribution_in_the_same_sentence(brief: str) -> None:
     assert "source not named" not in brief
     assert (
         "North Korea may send more troops to Russia as early as July or August, according to "
-        "South Korea’s National Intelligence Service (NIS)[^12]" in brief
+        "South Korea’s National Intelligence Service (NIS)[^14]" in brief
     )
     # a claimant whose head noun is plural takes a plural verb
-    assert "unnamed diplomatic sources cited by NHK[^13] say it may send" in brief
+    assert "unnamed diplomatic sources cited by NHK[^15] say it may send" in brief
     # nobody named: the article is named by its headline
     assert (
         "- Around 4,000 North Korean soldiers have been killed, according to Ukrainian "
