@@ -113,6 +113,7 @@ def verify_record(record: R, source: str | NormalizedText) -> R:
         fig = getattr(record, name)
         if not isinstance(fig, Figure):
             continue
+        update[name] = with_changes(fig)
         check, problem = check_figure(nt, name, fig, quotes)
         figure_checks.append(check)
         if problem is not None:
