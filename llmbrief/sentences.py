@@ -19,6 +19,7 @@ field the verifier checked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from llmbrief.citations import Sourcing, join_words
@@ -349,8 +350,14 @@ def _range(fact: Fact, src: Sourcing) -> str:
 
 # ---------------------------------------------------------------- visits
 def _title_case(role: str) -> str:
-    """An office before a name, as newsrooms write it: "Russian President"."""
-    words = [w for w in role.split() if w.lower() not in ("the", "a", "an")]
+    """An office before a name, as newsrooms write it: "Russian President" (an article,
+    and a possessive that points back to the text, "the country's", are left out)."""
+    words = [
+        w
+        for w in role.split()
+        if w.lower() not in ("the", "a", "an", "his", "her", "its", "their")
+        and not (w[:1].islower() and re.search(r"['’]s?$", w))
+    ]
     return " ".join(w if w.lower() in SMALL_WORDS else cap(w) for w in words)
 
 

@@ -240,3 +240,25 @@ CLAIMANTS = [
 @pytest.mark.parametrize(("claimant", "quote", "named"), CLAIMANTS)
 def test_claimant_as_a_sentence_names_them(claimant: str, quote: str, named: str) -> None:
     assert _claimant_in_sentence(claimant, quote) == named
+
+
+ROLES = [
+    ("Russian president", "Vladimir Putin", "Russian President Vladimir Putin"),
+    ("the country's foreign minister", "Choe Son-hui", "Foreign Minister Choe Son-hui"),
+    ("Russia's foreign minister", "Sergei Lavrov", "Russia's Foreign Minister Sergei Lavrov"),
+    ("Security Council secretary", "Sergei Shoigu", "Security Council Secretary Sergei Shoigu"),
+    (None, "Antony Blinken", "Antony Blinken"),
+]
+
+
+@pytest.mark.parametrize(("role", "name", "shown"), ROLES)
+def test_visitor_named_with_the_office_before_the_name(
+    role: str | None, name: str, shown: str
+) -> None:
+    from llmbrief.consolidate import claims_from_documents
+    from llmbrief.sentences import visitor_name
+
+    docs = stories.documents("erdogan-riyadh.txt")
+    record = docs[0].records[0].model_copy(update={"visitor": name, "visitor_role": role})
+    doc = docs[0].model_copy(update={"records": [record]})
+    assert visitor_name(claims_from_documents([doc])) == shown
