@@ -366,6 +366,7 @@ def _display(claim: Claim) -> str:
     assert isinstance(r, DiplomaticVisit)
     name = claim.visitor or r.visitor
     role = r.visitor if claim.visitor else r.visitor_role
+    name = _title_case(name) if name[:1].islower() else name  # "kingdom’s Foreign Secretary X"
     if role and key_text(role) not in key_text(name):
         return clean(f"{_title_case(role)} {name}")
     return clean(name)

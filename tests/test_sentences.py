@@ -248,6 +248,7 @@ ROLES = [
     ("Russia's foreign minister", "Sergei Lavrov", "Russia's Foreign Minister Sergei Lavrov"),
     ("Security Council secretary", "Sergei Shoigu", "Security Council Secretary Sergei Shoigu"),
     (None, "Antony Blinken", "Antony Blinken"),
+    (None, "kingdom’s Foreign Secretary James Cleverly", "Foreign Secretary James Cleverly"),
 ]
 
 
