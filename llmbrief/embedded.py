@@ -97,9 +97,9 @@ class EmbeddedModel:
         check_greedy_token_first(self.llama)
         self._fast: FastDecoder | None = None
         if self.sampler == "fast":
-            from llmbrief.fastdecode import FastDecoder
+            from llmbrief.fastdecode import FastDecoder, LlamaSide
 
-            self._fast = FastDecoder(self.llama, _prefix_store(model_path, n_ctx))
+            self._fast = FastDecoder(LlamaSide(self.llama), _prefix_store(model_path, n_ctx))
         #: per request: which path answered, model calls, guessed tokens (for the benchmark)
         self.trace: list[dict[str, Any]] = []
         self._last_fast: dict[str, Any] = {}

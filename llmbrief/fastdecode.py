@@ -34,16 +34,127 @@ from __future__ import annotations
 import ctypes
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from llmbrief.drafts import AnswerShape
-from llmbrief.fastgrammar import GrammarChooser
 from llmbrief.prefixstore import PrefixStore
 
-__all__ = ["Decoded", "FastDecoder", "PrefixCache"]
+__all__ = ["Chooser", "Decoded", "FastDecoder", "LlamaSide", "Model", "PrefixCache"]
 
 #: A prefix shorter than this is not worth a snapshot (restoring costs about as much).
 MIN_PREFIX = 128
+
+
+class Model(Protocol):
+    """What the decoder needs of a model: one sequence of memory, batches, logits, tokens."""
+
+    n_batch: int
+    n_ctx: int
+
+    def decode(self, tokens: Sequence[int], pos0: int, outputs: int) -> None:
+        """Evaluate ``tokens`` at positions ``pos0...``; logits for the last ``outputs``."""
+
+    def logits(self, i: int) -> Any:
+        """The ``i``-th row of logits of the last decode (a float array over the vocabulary)."""
+
+    def forget_from(self, n: int) -> None:
+        """Drop the memory of positions ``n`` and later."""
+
+    def state(self) -> Any:
+        """The memory as bytes (a ctypes buffer)."""
+
+    def set_state(self, data: Any) -> bool:
+        """Replace the memory with saved bytes; False if refused."""
+
+    def tokenize(self, text: str) -> list[int]:
+        """Tokens of a piece of answer text (no BOS, no special tokens)."""
+
+    def text(self, tokens: Sequence[int], prev: Sequence[int]) -> str:
+        """The text of answer tokens that follow ``prev``."""
+
+    def is_eog(self, token: int) -> bool:
+        """Whether ``token`` ends generation."""
+
+
+class Chooser(Protocol):
+    """The constrained greedy choice (:class:`llmbrief.fastgrammar.GrammarChooser`)."""
+
+    stats: dict[str, int]
+
+    def choose(self, logits: Any) -> int: ...
+
+    def accept(self, token: int) -> None: ...
+
+
+class LlamaSide:
+    """:class:`Model` over a ``llama_cpp.Llama`` (its context's sequence 0)."""
+
+    def __init__(self, llama: Any) -> None:
+        import llama_cpp
+        import numpy as np
+        from llama_cpp import _internals
+
+        self._np = np
+        self._lib: Any = llama_cpp
+        self.llama = llama
+        self._ctx = llama._ctx
+        self.n_batch = int(llama.n_batch)
+        self.n_ctx = int(llama.n_ctx())
+        self.n_vocab = int(llama.n_vocab())
+        self._batch = _internals.LlamaBatch(n_tokens=self.n_batch, embd=0, n_seq_max=1)
+        self._first_output = 0
+
+    def decode(self, tokens: Sequence[int], pos0: int, outputs: int) -> None:
+        """Evaluate ``tokens`` at positions ``pos0...``; logits for the last ``outputs``."""
+        self.llama.n_tokens = 0  # the library's own prefix bookkeeping no longer holds
+        b = self._batch.batch
+        n = len(tokens)
+        b.n_tokens = n
+        for i, t in enumerate(tokens):
+            b.token[i] = t
+            b.pos[i] = pos0 + i
+            b.seq_id[i][0] = 0
+            b.n_seq_id[i] = 1
+            b.logits[i] = i >= n - outputs
+        self._ctx.decode(self._batch)
+        self._first_output = n - outputs
+
+    def logits(self, i: int) -> Any:
+        """The ``i``-th row of logits the last decode gave."""
+        ptr = self._ctx.get_logits_ith(self._first_output + i)
+        return self._np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+
+    def forget_from(self, n: int) -> None:
+        """Drop the memory of positions ``n`` and later."""
+        self.llama.n_tokens = 0
+        self._ctx.kv_cache_seq_rm(0, n, -1)
+
+    def state(self) -> Any:
+        """The memory of sequence 0 as a ctypes buffer."""
+        lib, ctx = self._lib, self._ctx.ctx
+        size = lib.llama_state_seq_get_size(ctx, 0)
+        buf = (ctypes.c_uint8 * size)()
+        lib.llama_state_seq_get_data(ctx, buf, size, 0)
+        return buf
+
+    def set_state(self, data: Any) -> bool:
+        """Replace the memory of sequence 0 with saved bytes."""
+        self.forget_from(0)
+        return bool(self._lib.llama_state_seq_set_data(self._ctx.ctx, data, len(data), 0))
+
+    def tokenize(self, text: str) -> list[int]:
+        """Tokens of a piece of answer text."""
+        out: list[int] = self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+        return out
+
+    def text(self, tokens: Sequence[int], prev: Sequence[int]) -> str:
+        """The text of answer tokens that follow ``prev``."""
+        raw: bytes = self.llama.detokenize(list(tokens), prev_tokens=list(prev))
+        return raw.decode("utf-8", "replace")
+
+    def is_eog(self, token: int) -> bool:
+        """Whether ``token`` ends generation (end of turn, end of text)."""
+        return bool(self._lib.llama_vocab_is_eog(self.llama._model.vocab, token))
 
 
 @dataclass
@@ -61,17 +172,14 @@ class Decoded:
 @dataclass
 class _Snapshot:
     tokens: tuple[int, ...]
-    data: Any  # ctypes buffer of llama_state_seq_get_data
+    data: Any  # ctypes buffer of the model's memory
 
 
 class PrefixCache:
     """The KV cache of the prompts' shared beginnings, restored instead of recomputed."""
 
-    def __init__(self, ctx: Any, *, store: PrefixStore | None = None, limit: int = 6) -> None:
-        import llama_cpp
-
-        self._lib: Any = llama_cpp
-        self._ctx = ctx  # llama_cpp._internals.LlamaContext
+    def __init__(self, model: Model, *, store: PrefixStore | None = None, limit: int = 6) -> None:
+        self.model = model
         self.store = store
         self.limit = limit
         self.loaded = 0
@@ -84,7 +192,7 @@ class PrefixCache:
     def forget(self) -> None:
         """Someone else used the context: nothing in it can be trusted."""
         self.live = []
-        self._ctx.kv_cache_seq_rm(0, 0, -1)
+        self.model.forget_from(0)
 
     def prepare(self, tokens: Sequence[int]) -> tuple[int, bool]:
         """Put the longest known prefix of ``tokens`` in memory.
@@ -157,21 +265,15 @@ class PrefixCache:
     def truncate(self, n: int) -> None:
         """Forget memory from position ``n`` on."""
         if n < len(self.live):
-            self._ctx.kv_cache_seq_rm(0, n, -1)
+            self.model.forget_from(n)
             del self.live[n:]
 
     def _save(self) -> _Snapshot:
-        lib, ctx = self._lib, self._ctx.ctx
-        size = lib.llama_state_seq_get_size(ctx, 0)
-        buf = (ctypes.c_uint8 * size)()
-        lib.llama_state_seq_get_data(ctx, buf, size, 0)
         self.saves += 1
-        return _Snapshot(tuple(self.live), buf)
+        return _Snapshot(tuple(self.live), self.model.state())
 
     def _restore(self, snap: _Snapshot) -> None:
-        lib, ctx = self._lib, self._ctx.ctx
-        self._ctx.kv_cache_seq_rm(0, 0, -1)
-        if lib.llama_state_seq_set_data(ctx, snap.data, len(snap.data), 0) == 0:
+        if not self.model.set_state(snap.data):
             self.live = []
             raise RuntimeError("llama.cpp could not restore a saved prompt prefix")
         self.live = list(snap.tokens)
@@ -194,32 +296,21 @@ def _common(a: Sequence[int], b: Sequence[int]) -> int:
 class FastDecoder:
     """Greedy decoding under a grammar with a shared-prefix cache and checked guesses."""
 
-    def __init__(self, llama: Any, store: PrefixStore | None = None) -> None:
-        import llama_cpp
-        import numpy as np
-        from llama_cpp import _internals
-
-        self._np = np
-        self._lib: Any = llama_cpp
-        self.llama = llama
-        self._ctx = llama._ctx
-        self.n_batch = int(llama.n_batch)
-        self.n_ctx = int(llama.n_ctx())
-        self.n_vocab = int(llama.n_vocab())
-        self._batch = _internals.LlamaBatch(n_tokens=self.n_batch, embd=0, n_seq_max=1)
-        self.cache = PrefixCache(self._ctx, store=store)
+    def __init__(self, model: Model, store: PrefixStore | None = None) -> None:
+        self.model = model
+        self.n_batch = model.n_batch
+        self.n_ctx = model.n_ctx
+        self.cache = PrefixCache(model, store=store)
         self._max_tokens = 0
-        self._first_output = 0
 
     def decode(
         self,
         prompt: Sequence[int],
-        chooser: GrammarChooser,
+        chooser: Chooser,
         shape: AnswerShape | None,
         max_tokens: int,
     ) -> Decoded:
         """The answer's tokens (end-of-generation excluded), as greedy decoding picks them."""
-        self.llama.n_tokens = 0  # the library's own prefix bookkeeping no longer holds
         max_tokens = min(max_tokens, self.n_ctx - len(prompt))
         self._max_tokens = max_tokens
         start, known = self.cache.prepare(prompt)
@@ -256,17 +347,17 @@ class FastDecoder:
                 break
         return self._done(out, chooser)
 
-    def _choose(self, out: Decoded, chooser: GrammarChooser, logits: Any) -> bool:
+    def _choose(self, out: Decoded, chooser: Chooser, logits: Any) -> bool:
         """Append the model's next token to ``out``; True when the answer is finished."""
         token = chooser.choose(logits)
-        if self._lib.llama_vocab_is_eog(self.llama._model.vocab, token):
+        if self.model.is_eog(token):
             out.finish_reason = "stop"
             return True
         chooser.accept(token)
         out.tokens.append(token)
         return len(out.tokens) >= self._max_tokens
 
-    def _done(self, out: Decoded, chooser: GrammarChooser) -> Decoded:
+    def _done(self, out: Decoded, chooser: Chooser) -> Decoded:
         out.stats = dict(chooser.stats)
         return out
 
@@ -275,30 +366,14 @@ class FastDecoder:
     ) -> list[int]:
         if shape is None:
             return []
-        text = self.llama.detokenize(written, prev_tokens=list(prompt)).decode("utf-8", "replace")
-        rest = shape.rest(text)
-        if not rest:
-            return []
-        guess: list[int] = self.llama.tokenize(rest.encode("utf-8"), add_bos=False, special=False)
-        return guess
+        rest = shape.rest(self.model.text(written, prompt))
+        return self.model.tokenize(rest) if rest else []
 
     def _decode(self, tokens: Sequence[int], *, outputs: int) -> None:
         """Evaluate ``tokens`` after what is in memory; logits for the last ``outputs`` of them."""
-        b = self._batch.batch
-        n = len(tokens)
-        pos0 = len(self.cache.live)
-        b.n_tokens = n
-        for i, t in enumerate(tokens):
-            b.token[i] = t
-            b.pos[i] = pos0 + i
-            b.seq_id[i][0] = 0
-            b.n_seq_id[i] = 1
-            b.logits[i] = i >= n - outputs
-        self._ctx.decode(self._batch)
+        self.model.decode(tokens, len(self.cache.live), outputs)
         self.cache.extended(tokens)
-        self._first_output = n - outputs
 
     def _logits(self, i: int) -> Any:
         """The ``i``-th row of logits the last decode gave (its ``outputs`` last positions)."""
-        ptr = self._ctx.get_logits_ith(self._first_output + i)
-        return self._np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+        return self.model.logits(i)
