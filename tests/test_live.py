@@ -64,3 +64,77 @@ def test_live_extraction_of_a_seed_finds_its_figures(in_repo: Path) -> None:
     calls = Store(settings.db_path).latest_calls(100)
     assert calls and all(c.status == "200" for c in calls)
     assert all(c.backend == "local" for c in calls)
+
+
+def _seed_requests() -> list[dict[str, object]]:
+    """Requests the brief of the seeds sends, as the seeds' cassette recorded them."""
+    import yaml
+
+    data = yaml.load(
+        (ROOT / "cassettes" / "seeds.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader
+    )
+    return [json.loads(i["request"]["body"]) for i in data["interactions"]]
+
+
+def test_the_fast_sampler_answers_as_the_plain_one_on_real_prompts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from llmbrief.embedded import EmbeddedModel
+    from llmbrief.llm import local_model_path
+
+    monkeypatch.setenv("LLMBRIEF_PREFIX_DIR", "off")
+    requests = _seed_requests()
+    kinds = [str(r["messages"][0]["content"])[:40] for r in requests]  # type: ignore[index]
+    # a prompt of each kind, then the first kind again (its shared prefix from memory)
+    first = kinds[0]
+    other = next(i for i, k in enumerate(kinds) if k != first)
+    picked = [requests[0], requests[other], requests[other + 1], requests[1]]
+    path = local_model_path(resolve_settings({}))
+    fast = EmbeddedModel(path, n_threads=1, sampler="fast")
+    plain = EmbeddedModel(path, n_threads=1, sampler="plain")
+    try:
+        for body in picked:
+            a, b = fast.complete(body), plain.complete(body)
+            assert a["choices"][0]["message"] == b["choices"][0]["message"]
+            assert a["choices"][0]["finish_reason"] == b["choices"][0]["finish_reason"]
+            assert a["usage"] == b["usage"]
+    finally:
+        fast.close()
+        plain.close()
+    assert [t["path"] for t in fast.trace] == ["fast"] * 4
+    # the prompt of a kind seen before is not evaluated again: only the question is
+    assert fast.trace[3]["prompt_evaluated"] < fast.trace[0]["prompt_evaluated"] / 3
+    assert all(t["model_calls"] < t["tokens"] for t in fast.trace)
+
+
+def test_the_grammar_chooser_picks_the_best_allowed_token_of_the_whole_vocabulary() -> None:
+    import numpy as np
+    from llama_cpp.llama_grammar import LlamaGrammar
+
+    from llmbrief.embedded import EmbeddedModel
+    from llmbrief.fastgrammar import GrammarChooser
+    from llmbrief.llm import local_model_path
+
+    model = EmbeddedModel(local_model_path(resolve_settings({})), n_threads=1, sampler="plain")
+    schema = {
+        "type": "object",
+        "properties": {"what": {"enum": ["sent", "supplied", "other"]}},
+        "required": ["what"],
+    }
+    grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+    rng = np.random.default_rng(7)
+    try:
+        with GrammarChooser(model.llama, grammar._grammar, grammar._root) as chooser:
+            for text in ('{ "', 'what": "', "su", 'pplied"', "}"):
+                for _ in range(3):
+                    logits = rng.normal(size=chooser.n_vocab).astype(np.float32)
+                    # ties at the top: the lowest id must win, as llama.cpp's greedy picks
+                    logits[rng.integers(0, chooser.n_vocab, 5)] = logits.max() + 1
+                    mask = chooser.allowed(np.arange(chooser.n_vocab, dtype=np.intc), logits)
+                    expected = int(np.argmax(np.where(mask, logits, -np.inf)))
+                    assert chooser.choose(logits) == expected
+                for t in model.llama.tokenize(text.encode(), add_bos=False, special=False):
+                    chooser.accept(t)
+            assert sum(chooser.stats.values()) == 15
+    finally:
+        model.close()
