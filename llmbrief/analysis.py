@@ -152,10 +152,19 @@ class Parsed:
 
 
 _lock = threading.Lock()
+_load_lock = threading.Lock()
+
+
+def _load() -> Language:
+    """spaCy's English pipeline, loaded once per process: one thread loads, the others wait.
+
+    (``functools.cache`` alone let eight ``--concurrency`` workers load it eight times.)"""
+    with _load_lock:
+        return _load_once()
 
 
 @functools.cache
-def _load() -> Language:
+def _load_once() -> Language:
     """spaCy's English pipeline, loaded once per process."""
     try:
         import spacy
