@@ -31,9 +31,9 @@ test: $(VENV)/.installed-local
 record: $(VENV)/.installed-local
 	$(BIN)/python -m llmbrief.recording
 
-## bench: speed benchmarks -> bench/results.json and a table
+## bench: speed benchmarks -> bench/results.json and a table (BENCH_ARGS="--quick", "--only NAME")
 bench: $(VENV)/.installed-local
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-local
 	$(BIN)/ruff check llmbrief tests bench
