@@ -137,6 +137,13 @@ TRANSFERRING = frozenset(
         "cross",
         "return",
         "relocate",
+        # people moving themselves: "5,000 workers will head to the region"
+        "head",
+        "go",
+        "travel",
+        "fly",
+        "march",
+        "rotate",
     ]
 )
 

@@ -33,6 +33,10 @@ SENDS = [
     ("Brazil donated 20 ambulances to Bolivia.", "20", "Brazil", "Bolivia"),
     ("Russia is considering sending 2,000 more troops to Mali.", "2,000", "Russia", "Mali"),
     ("The shelling of the market left 2,000 killed.", "2,000", None, None),
+    # people moving themselves: where they go receives them, and only receives
+    ("A group of 800 medics and 2,000 workers will head to the Calabria region.", "2,000",
+     None, "Italy"),
+    ("Some 800 Cuban doctors will fly to Calabria.", "800", "Cuba", "Italy"),
     # verbs of ordering are verbs of receiving; the number may hang on a modifier
     ("Egypt ordered 24 Rafale jets from France.", "24", "France", "Egypt"),
     ("Algeria bought 2,400 kamikaze Shahed drones from Iran for its border war.", "2,400",
