@@ -97,6 +97,24 @@ def load() -> list[float] | None:
     return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
 
 
+def _write(path: Path, doc: dict[str, Any], results: list[Result], keep_others: bool) -> None:
+    """results.json: this run's results so far (written after each benchmark)."""
+    previous: dict[str, Any] = {}
+    if keep_others and path.is_file():
+        # --only updates its benchmarks and keeps the others' latest results.
+        try:
+            previous = json.loads(path.read_text(encoding="utf-8")).get("results", {})
+        except ValueError:
+            previous = {}
+    mine = {
+        r.name: {"what": r.what, "value": rounded(r.value), "unit": r.unit, "target": r.target,
+                 "ok": r.ok, "note": r.note, "metrics": rounded(r.metrics)}
+        for r in results
+    }  # fmt: skip
+    doc = {**doc, "results": {**previous, **mine}}
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="llmbrief speed benchmarks")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -108,9 +126,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=RESULTS, help="results file")
     args = parser.parse_args(argv)
     names = args.only or list(BENCHES)
-    started = time.time()
     info = machine()
     info["load_average_at_start"] = load()
+    doc: dict[str, Any] = {
+        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "quick": args.quick,
+        "machine": info,
+    }
     results: list[Result] = []
     failures = 0
     sandbox = Sandbox()
@@ -132,31 +154,13 @@ def main(argv: list[str] | None = None) -> int:
             r.metrics["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
             r.metrics["load_average_after"] = load()
             results.append(r)
+            info["load_average_at_end"] = load()
+            if args.output is not None:
+                _write(args.output, doc, results, bool(args.only))
     finally:
         sandbox.close()
     print(table(results))
-    info["load_average_at_end"] = load()
-    doc: dict[str, Any] = {
-        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
-        "quick": args.quick,
-        "machine": info,
-        "results": {
-            r.name: {"what": r.what, "value": rounded(r.value), "unit": r.unit,
-                     "target": r.target, "ok": r.ok, "note": r.note,
-                     "metrics": rounded(r.metrics)}
-            for r in results
-        },
-    }  # fmt: skip
     if args.output is not None:
-        previous: dict[str, Any] = {}
-        if args.only and args.output.is_file():
-            # --only updates its benchmarks and keeps the others' latest results.
-            try:
-                previous = json.loads(args.output.read_text(encoding="utf-8")).get("results", {})
-            except ValueError:
-                previous = {}
-        doc["results"] = {**previous, **doc["results"]}
-        args.output.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         log(f"\nWrote {args.output}")
     return 1 if failures else 0
 
