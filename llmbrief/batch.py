@@ -245,6 +245,9 @@ def prepare(
     finally:
         store.close()
     fh.close()
+    if result.failed and not result.articles:
+        part.unlink(missing_ok=True)  # nothing could be read: an earlier file stays as it was
+        return result
     os.replace(part, out)
     return result
 

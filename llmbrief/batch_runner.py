@@ -41,7 +41,10 @@ def embedded_answerer(settings: Settings) -> Answerer:
     from llmbrief.llm import open_backend
 
     if settings.base_url is not None:
-        raise ConfigError("the local runner runs the embedded model; it takes no --base-url")
+        raise ConfigError(
+            "the local runner runs the embedded model: unset OPENAI_BASE_URL (or base_url in "
+            "the config file); send the file to a server's batch route instead"
+        )
     model = open_backend(settings, store=None).embedded  # loads the model, as a live run does
     if model is None:  # pragma: no cover - open_backend loads it when no base URL is set
         raise ConfigError("the embedded model could not be opened")

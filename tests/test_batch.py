@@ -345,3 +345,31 @@ def test_embedded_local_runner_round_trip_matches_the_recorded_live_run(
 
 def _records_of(path: Path) -> list[Any]:
     return [d["records"] for d in json.loads(path.read_text())]
+
+
+def test_the_local_runner_refuses_a_base_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text("")
+    res = CliRunner().invoke(app, ["batch", "run-local", str(requests), "-o", str(tmp_path / "o")])
+    assert res.exit_code == ExitCode.USAGE
+    assert "unset OPENAI_BASE_URL" in res.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_prepare_reports_an_unreadable_input_and_goes_on(tmp_path: Path) -> None:
+    folder = _articles(tmp_path, ("000_7e81adea1b9a7044.txt",))
+    out = tmp_path / "requests.jsonl"
+    missing = tmp_path / "missing.txt"
+    runner = CliRunner()
+    res = runner.invoke(app, ["batch", "prepare", str(missing), str(folder), "-o", str(out)])
+    assert res.exit_code == ExitCode.PARTIAL, res.output
+    assert "missing.txt" in res.output and "1 articles" in res.output
+    written = out.read_text()
+    assert written
+    res = runner.invoke(app, ["batch", "prepare", str(missing), "-o", str(out)])
+    assert res.exit_code == ExitCode.USAGE
+    assert "no article could be read" in res.output
+    assert out.read_text() == written  # the earlier file is left alone
