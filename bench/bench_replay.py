@@ -15,7 +15,7 @@ from pathlib import Path
 from common import Options, Result, check_ok, count_calls, median, need, run_cli
 
 
-def _keep_only_analysis(db: Path) -> int:
+def keep_only_analysis(db: Path) -> int:
     """Drop the cached answers, keep the cached parses; how many parses are kept."""
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT key, value FROM cache").fetchall()
@@ -34,7 +34,7 @@ def bench(opt: Options) -> Result:
     seed_db = sb.new_db()
     _, proc = run_cli(args, sb.env(seed_db))
     check_ok(proc, "the first replay")
-    parses = _keep_only_analysis(seed_db)
+    parses = keep_only_analysis(seed_db)
     if parses == 0:
         raise RuntimeError("replay: no cached analysis found in the database")
     cold: list[float] = []
