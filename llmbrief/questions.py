@@ -30,15 +30,19 @@ class Answer(BaseModel):
 
 
 def party_choices(phrases: Sequence[Phrase], strong: int = 0, limit: int = 3) -> list[str]:
-    """The parties offered, as a record would name them, best first, then ``none``.
+    """The parties offered, as the source writes them ("U.S.", "Kyiv": a small model
+    copies what it reads far better than it maps a name to its country), best first,
+    then ``none``; the record names each by its country (see assemble).
 
     When the parse ties ``strong`` candidates to the number itself, only those are
     offered: the other places of the sentence only distract a small model."""
     out: list[str] = []
+    parties: set[str] = set()
     for ph in phrases[:strong] if strong else phrases:
-        name = ph.party
-        if name and name not in out and name != NONE:
+        name = ph.text
+        if name and name not in out and name != NONE and ph.party not in parties:
             out.append(name)
+            parties.add(ph.party)
         if len(out) == limit:
             break
     return [*out, NONE]
