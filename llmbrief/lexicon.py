@@ -147,6 +147,10 @@ TRANSFERRING = frozenset(
     ]
 )
 
+#: Verbs of moving oneself: they move the people they count, nobody else's goods.
+SELF_MOVING = frozenset(
+    ["head", "go", "travel", "fly", "march", "rotate", "arrive", "enter", "cross", "return"]
+)
 #: Nouns that name how many there are of something ("the number of containers ... is
 #: about 5,000", "the total of troops reached 2,000").
 TOTALS = frozenset(["number", "total", "tally", "count", "figure"])

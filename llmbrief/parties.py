@@ -242,6 +242,10 @@ def parties(p: Parsed, anchor: int, head: int | None, verb: int | None, end_char
         of = p.tokens[p.tokens[head].head]
         if of.text.lower() == "of" and p.tokens[of.head].pos == "NOUN":
             heads.append(of.head)
+    if head is not None:  # "1,000 sappers and 5,000 engineers to X": conjuncts share "to X"
+        t = p.tokens[head]
+        heads += [c.i for c in p.children(head) if c.dep == "conj"]
+        heads += [t.head] if t.dep == "conj" and p.tokens[t.head].pos in ("NOUN", "PROPN") else []
     for v in _carriers(p, head, verb):
         givers, getters = _roles(p, v, heads)
         for ph in givers:
@@ -254,7 +258,9 @@ def parties(p: Parsed, anchor: int, head: int | None, verb: int | None, end_char
     for i in range(s.first, s.last + 1):
         t = p.tokens[i]
         prep = p.tokens[t.head]
-        if t.dep != "pobj" or p.tokens[prep.head].lemma.lower() not in lx.TRANSFERRING:
+        mover = p.tokens[prep.head].lemma.lower()
+        # another verb's goods or people, not a traveller's own way ("traveled to X")
+        if t.dep != "pobj" or mover not in lx.TRANSFERRING or mover in lx.SELF_MOVING:
             continue
         if prep.text.lower() in _FROM and not out.senders:
             _add(out.senders, noun_phrase(p, i))

@@ -37,6 +37,9 @@ SENDS = [
     ("A group of 800 medics and 2,000 workers will head to the Calabria region.", "2,000",
      None, "Italy"),
     ("Some 800 Cuban doctors will fly to Calabria.", "800", "Cuba", "Italy"),
+    # conjuncts share their destination; a traveller's own way receives nobody's goods
+    ("The envoy traveled to Chad, announcing that Sudan would dispatch 1,000 medics and 500 "
+     "engineers to Libya's Kufra region.", "1,000", "Sudan", "Libya"),
     # verbs of ordering are verbs of receiving; the number may hang on a modifier
     ("Egypt ordered 24 Rafale jets from France.", "24", "France", "Egypt"),
     ("Algeria bought 2,400 kamikaze Shahed drones from Iran for its border war.", "2,400",
