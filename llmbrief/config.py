@@ -39,7 +39,12 @@ ENV_VARS: dict[str, str] = {
     "db_path": "LLMBRIEF_DB",
     "n_threads": "LLMBRIEF_THREADS",
     "prompt": "LLMBRIEF_PROMPT",
+    "sampler": "LLMBRIEF_SAMPLER",
+    "prefix_dir": "LLMBRIEF_PREFIX_DIR",
 }
+#: The embedded model's samplers: ``fast`` (shared prefix, guessed answers checked in
+#: one batch) and ``plain`` (llama-cpp-python's own loop, the previous release's path).
+SAMPLERS = ("fast", "plain")
 
 
 def _default_db(env: Mapping[str, str] | None = None) -> str:
@@ -62,6 +67,11 @@ class Settings:
     concurrency: int = 1
     db_path: str = field(default_factory=_default_db)
     n_threads: int | None = None
+    #: the embedded model's sampler (see SAMPLERS)
+    sampler: str = "fast"
+    #: where the embedded model keeps evaluated prompt prefixes ("off": nowhere;
+    #: unset: under the cache directory)
+    prefix_dir: str | None = None
     no_cache: bool = False
     prompt: str = "extract"
     api_key: str | None = field(default=None, repr=False)
@@ -108,7 +118,9 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
         raise ConfigError(f"{origin}: '{value}' is not a valid value for {name}") from None
     if name == "mode" and value not in MODES:
         raise ConfigError(f"{origin}: unknown mode '{value}' (one of: {', '.join(MODES)})")
-    return str(value)
+    if name == "sampler" and str(value).strip().lower() not in SAMPLERS:
+        raise ConfigError(f"{origin}: unknown sampler '{value}' (one of: {', '.join(SAMPLERS)})")
+    return str(value).strip().lower() if name == "sampler" else str(value)
 
 
 def find_config_file(env: Mapping[str, str]) -> Path | None:

@@ -67,6 +67,7 @@ class EmbeddedModel:
         n_ctx: int = 2048,
         n_threads: int | None = None,
         sampler: str | None = None,
+        prefix_dir: str | None = None,
     ):
         try:
             import llama_cpp
@@ -99,7 +100,8 @@ class EmbeddedModel:
         if self.sampler == "fast":
             from llmbrief.fastdecode import FastDecoder, LlamaSide
 
-            self._fast = FastDecoder(LlamaSide(self.llama), _prefix_store(model_path, n_ctx))
+            store = _prefix_store(model_path, n_ctx, prefix_dir)
+            self._fast = FastDecoder(LlamaSide(self.llama), store)
         #: per request: which path answered, model calls, guessed tokens (for the benchmark)
         self.trace: list[dict[str, Any]] = []
         self._last_fast: dict[str, Any] = {}
@@ -207,13 +209,14 @@ class EmbeddedModel:
         }
 
 
-def _prefix_store(model_path: Path, n_ctx: int) -> PrefixStore | None:
-    """Where this model's prompt prefixes are kept between runs (None: nowhere)."""
+def _prefix_store(model_path: Path, n_ctx: int, chosen: str | None) -> PrefixStore | None:
+    """Where this model's prompt prefixes are kept between runs (None: nowhere);
+    ``chosen`` is the setting (see :func:`llmbrief.prefixstore.default_folder`)."""
     import llama_cpp
 
     from llmbrief.prefixstore import PrefixStore, default_folder
 
-    folder = default_folder()
+    folder = default_folder(chosen=chosen)
     if folder is None:
         return None
     st = model_path.stat()

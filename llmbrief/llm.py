@@ -358,7 +358,12 @@ def open_backend(
         inner = _ReplayOnly()
         inner = httpx2.MockTransport(inner.handle_request)
     elif settings.base_url is None:
-        embedded = EmbeddedModel(local_model_path(settings), n_threads=settings.n_threads)
+        embedded = EmbeddedModel(
+            local_model_path(settings),
+            n_threads=settings.n_threads,
+            sampler=settings.sampler,
+            prefix_dir=settings.prefix_dir,
+        )
         inner = httpx2.MockTransport(embedded.handle)
     else:
         inner = httpx2.HTTPTransport()

@@ -26,10 +26,11 @@ KEEP = 8
 _SUFFIX = ".prefix"
 
 
-def default_folder(env: Mapping[str, str] | None = None) -> Path | None:
-    """Where prefixes are kept; None when switched off."""
+def default_folder(env: Mapping[str, str] | None = None, chosen: str | None = None) -> Path | None:
+    """Where prefixes are kept; None when switched off. ``chosen`` is the resolved
+    setting (``prefix_dir``); without it, ``LLMBRIEF_PREFIX_DIR`` is read."""
     env = os.environ if env is None else env
-    chosen = env.get("LLMBRIEF_PREFIX_DIR", "").strip()
+    chosen = (env.get("LLMBRIEF_PREFIX_DIR", "") if chosen is None else chosen).strip()
     if chosen.lower() in ("off", "0", "no", "none"):
         return None
     if chosen:

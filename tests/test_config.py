@@ -120,6 +120,8 @@ CASES: list[tuple[str, dict[str, Any], dict[str, str], str, dict[str, Any]]] = [
             "LLMBRIEF_DB": "/tmp/x.db",
             "LLMBRIEF_THREADS": "2",
             "LLMBRIEF_PROMPT": "extract@v1",
+            "LLMBRIEF_SAMPLER": "Plain",
+            "LLMBRIEF_PREFIX_DIR": "off",
             "OPENAI_API_KEY": "sk-test",
         },
         "",
@@ -134,6 +136,8 @@ CASES: list[tuple[str, dict[str, Any], dict[str, str], str, dict[str, Any]]] = [
             "db_path": "/tmp/x.db",
             "n_threads": 2,
             "prompt": "extract@v1",
+            "sampler": "plain",
+            "prefix_dir": "off",
             "api_key": "sk-test",
             "backend": "openai",
         },
@@ -144,7 +148,8 @@ CASES: list[tuple[str, dict[str, Any], dict[str, str], str, dict[str, Any]]] = [
         {},
         'base_url = "http://localhost:11434/v1"\nmodel = "m"\nmode = "md_json"\n'
         "timeout = 5\nmax_retries = 1\nmax_reasks = 0\nconcurrency = 2\n"
-        'db_path = "cache.db"\nn_threads = 3\nprompt = "visit"\n',
+        'db_path = "cache.db"\nn_threads = 3\nprompt = "visit"\nsampler = "fast"\n'
+        'prefix_dir = "/tmp/prefixes"\n',
         {
             "base_url": "http://localhost:11434/v1",
             "model": "m",
@@ -156,6 +161,8 @@ CASES: list[tuple[str, dict[str, Any], dict[str, str], str, dict[str, Any]]] = [
             "db_path": "cache.db",
             "n_threads": 3,
             "prompt": "visit",
+            "sampler": "fast",
+            "prefix_dir": "/tmp/prefixes",
             "config_file": "llmbrief.toml",
         },
     ),
@@ -236,6 +243,13 @@ BAD: list[tuple[str, dict[str, Any], dict[str, str], str, str]] = [
     ("threads word", {}, {"LLMBRIEF_THREADS": "many"}, "", "LLMBRIEF_THREADS: 'many'"),
     ("mode env", {}, {"LLMBRIEF_MODE": "fast"}, "", "LLMBRIEF_MODE: unknown mode 'fast' (one of:"),
     ("mode flag", {"mode": "xml"}, {}, "", "--mode: unknown mode 'xml'"),
+    (
+        "sampler env",
+        {},
+        {"LLMBRIEF_SAMPLER": "greedy"},
+        "",
+        "LLMBRIEF_SAMPLER: unknown sampler 'greedy' (one of: fast, plain)",
+    ),
     ("mode config", {}, {}, 'mode = "tool"\n', "llmbrief.toml: unknown mode 'tool'"),
     ("timeout config", {}, {}, 'timeout = "soon"\n', "llmbrief.toml: 'soon' is not a valid value"),
     ("bool for a number", {}, {}, "concurrency = true\n", "llmbrief.toml: 'True' is not a valid"),
