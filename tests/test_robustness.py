@@ -631,7 +631,7 @@ UNSAID = "Belarus"
 def misassembled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Records from an answer naming "North Korea" as sender say "Belarus" instead.
 
-    Every choice extract@v4 offers is a span of the number's own evidence, so no
+    Every choice the extract prompt offers is a span of the number's own evidence, so no
     answer the schema allows fails the real verifier; to reach the verifier's re-ask
     this plays an assembly that got the sender wrong. The real verifier then judges
     the record, and its reason goes back to the model.
@@ -691,7 +691,9 @@ def test_failed_verification_then_a_better_answer_is_used(fake: FakeOpenAI) -> N
     _, reask = fake.chat_requests
     assert _party_unsaid_reason() in reask.messages[-1]["content"]
     (record,) = documents()[0]["records"]
-    assert record["sender"] is None and record["receiver"] == "Russia"
+    # "none" does not undo the sender the grammar ties to the number: the record
+    # names it, assembled right this time, and verified
+    assert record["sender"] == "North Korea" and record["receiver"] == "Russia"
     assert record["verification"]["verified"] is True
 
 
