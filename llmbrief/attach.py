@@ -416,9 +416,18 @@ def clause_status(p: Parsed, verb: int | None, anchor: int) -> str:
             return "planned"  # "pledged 10 tanks"
         if mods & lx.MODAL_EITHER:
             return "possible"
-        if _is_to_be(p, v.i):
+        if _is_to_be(p, v.i) or (v.i == verb and _to_be_head(p, v.i)):
             return "planned"
     return "actual"
+
+
+def _to_be_head(p: Parsed, v: int) -> bool:
+    """ "5,000 workers are to join", "are set to join": the number is the subject of the
+    "be"/"set" that heads the infinitive."""
+    t = p.tokens[v]
+    if t.lemma.lower() not in ("be", "set", "due"):
+        return False
+    return any(c.dep == "xcomp" and _to_infinitive(p, c.i) for c in p.children(v))
 
 
 def _is_to_be(p: Parsed, v: int) -> bool:

@@ -58,6 +58,25 @@ def test_sentence_count(parsed: list[Parsed], n: int, sentences: int) -> None:
     assert len(parsed[n].sents) == sentences
 
 
+@pytest.mark.parametrize(
+    ("text", "first_sentence"),
+    [
+        # a headline ends at its line: it is never the subject of the sentence below it
+        ("Aid Convoy Reaches Northern Towns After Weeks of Talks\nTrucks carrying 40 tonnes "
+         "of food crossed the border on Monday.", "Aid Convoy Reaches Northern Towns After "
+         "Weeks of Talks"),
+        # a line hard-wrapped inside a sentence does not end it
+        ("Ministers met in Lima on Monday and agreed that Peru will\nsend 300 soldiers to "
+         "Haiti next year.", "Ministers met in Lima on Monday and agreed that Peru will\n"
+         "send 300 soldiers to Haiti next year."),
+    ],
+)  # fmt: skip
+def test_line_breaks(text: str, first_sentence: str) -> None:
+    (p,) = parse_many([text])
+    s = p.sents[0]
+    assert text[s.start : s.end].strip() == first_sentence
+
+
 def _tok(p: Parsed, text: str) -> int:
     return next(t.i for t in p.tokens if t.text == text)
 

@@ -39,6 +39,8 @@ DID_NOT = "Turkey did not deliver the 40 drones to Azerbaijan."
 CONSIDER = "Russia is considering sending 2,000 more troops to Mali."
 REJECTED = "Rwanda rejected claims that it had sent 4,000 soldiers to Congo."
 IS_TO = "Chad is to send 500 soldiers to Niger."
+ARE_TO = "Some 800 Cuban doctors are to join the mission in Calabria."
+SET_TO = "Around 2,500 Kenyan police officers are set to arrive in Haiti."
 CAPTURED = "Junta troops captured 35 rebels near Mandalay, state media reported."
 CASUALTIES = "The fighting has caused some 900 casualties among Sudanese troops."
 GAZA = "Officials said 41 people were killed in Gaza on Sunday."
@@ -199,6 +201,9 @@ def test_meanings_of_nothing_counted_offer_everything(parsed: dict[str, Parsed])
         (CONSIDER, "2,000", "possible", ["actual"]),
         (REJECTED, "4,000", "denied", ["planned"]),
         (IS_TO, "500", "planned", ["actual"]),
+        # the number is the subject of the "be"/"set" over the infinitive
+        (ARE_TO, "Some 800", "planned", ["actual"]),
+        (SET_TO, "Around 2,500", "planned", ["actual"]),
         (WITHIN, "30", "planned", ["actual"]),
         (WOULD, "5", "possible", ["actual"]),
         (PERHAPS, "6", "possible", ["actual"]),
