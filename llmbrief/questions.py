@@ -60,7 +60,7 @@ def claimant_choices(phrases: Sequence[Phrase], limit: int = 3) -> list[str]:
 
 
 def number_values(text: str, r: NumberReading, words: int = 8) -> dict[str, str]:
-    """The values of an ``extract@v4`` prompt for one number; every choice is shown.
+    """The values of an ``extract@v4``/``v5`` prompt for one number; every choice is shown.
 
     The text is a verbatim slice of the source, ``words`` words either side of the
     number (0: the whole sentence)."""
