@@ -62,7 +62,7 @@ from llmbrief.facts import (
     hedges_contradict,
     same_fact,
 )
-from llmbrief.models import FIGURE_FIELDS, DiplomaticVisit, Document, Record
+from llmbrief.models import DiplomaticVisit, Document, Record, figures_of
 from llmbrief.people import OfficeHolders, claimant_key, is_office, key_text
 
 __all__ = [
@@ -137,11 +137,7 @@ def _office_holders(
 def _record_claims(
     record: Record, doc: Document, d_i: int, r_i: int, article: Article | None, visitor: str | None
 ) -> list[Claim]:
-    figures = [
-        (name, fig)
-        for name in FIGURE_FIELDS[record.kind]
-        if (fig := getattr(record, name)) is not None
-    ]
+    figures = figures_of(record)
     path = doc.source.path
     if not figures:
         headline = _in_headline(record, None, article)

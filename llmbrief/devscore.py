@@ -62,8 +62,8 @@ from llmbrief.models import (
     DiplomaticVisit,
     Document,
     EquipmentTransfer,
-    Figure,
     Record,
+    figures_of,
 )
 
 # ---------------------------------------------------------------------------
@@ -95,8 +95,7 @@ def _predictions(article: str, record: Record) -> list[DevPrediction]:
             parties=_parties(record),
             force=force,
         )
-        for name in FIGURE_FIELDS[record.kind]
-        if isinstance(fig := getattr(record, name), Figure)
+        for name, fig in figures_of(record)
     ]
 
 

@@ -36,10 +36,10 @@ from llmbrief.models import (
     FIGURE_FIELDS,
     DiplomaticVisit,
     Document,
-    Figure,
     Number,
     Qualifier,
     RecordKind,
+    figures_of,
 )
 from llmbrief.normalize import fold
 
@@ -503,11 +503,7 @@ def _collect(documents: Sequence[Document], gold: Gold) -> _Collected:
             continue
         got.present.add(file)
         for record in doc.records:
-            figures = [
-                (name, fig)
-                for name in FIGURE_FIELDS[record.kind]
-                if isinstance(fig := getattr(record, name), Figure)
-            ]
+            figures = figures_of(record)
             if record.verification is None or not record.verification.verified:
                 got.unverified_records += 1
                 got.unverified_figures += len(figures)

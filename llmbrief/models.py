@@ -269,6 +269,15 @@ FIGURE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def figures_of(record: Record) -> list[tuple[str, Figure]]:
+    """The record's figures that are set, with their field names, in field order."""
+    return [
+        (name, fig)
+        for name in FIGURE_FIELDS[record.kind]
+        if isinstance(fig := getattr(record, name), Figure)
+    ]
+
+
 #: The attributes of each record kind that must be grounded in the record's evidence:
 #: their words, or a name there that resolves to them ("Pyongyang" -> "North Korea").
 GROUNDED_FIELDS: dict[str, tuple[str, ...]] = {
