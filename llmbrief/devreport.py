@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from llmbrief.evaluate import report_header
 from llmbrief.models import (
     Number,
 )
@@ -170,20 +171,14 @@ def _section(lines: list[str], title: str, items: list[str]) -> None:
 def format_devreport(report: DevReport) -> str:
     """A readable text report: scores, attribute accuracies, then every miss, one a line."""
     vague = "included" if report.include_vague else "not required"
-    lines = [
+    lines = report_header(
         f"Scored {len(report.articles)} article(s), {report.records} verified record(s); "
         f"vague figures {vague}.",
-    ]
-    if report.missing_articles:
-        lines.append(
-            f"WARNING: {len(report.missing_articles)} article(s) have no document and are not "
-            f"scored: {', '.join(report.missing_articles)}"
-        )
-    if report.unscored_paths:
-        lines.append(f"Not in the gold (ignored): {', '.join(report.unscored_paths)}")
+        (report.missing_articles, "article(s) have no document"),
+        report.unscored_paths,
+        (report.unverified_records, report.unverified_figures),
+    )
     lines += [
-        f"Unverified (never scored): {report.unverified_records} record(s), "
-        f"{report.unverified_figures} figure(s).",
         "",
         _score_line("Figures", report.figures),
         *(_score_line(f"  {k}", s) for k, s in report.figures_by_kind.items()),

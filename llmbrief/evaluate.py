@@ -662,23 +662,36 @@ def format_report(report: EvalReport | DevReport) -> str:
     return format_devreport(report)
 
 
+def report_header(
+    scored: str,
+    missing: tuple[Sequence[str], str],
+    unscored: Sequence[str],
+    unverified: tuple[int, int],
+) -> list[str]:
+    """The opening lines of either format's text report: what was scored, what has
+    no documents (``missing``: the names and what is wrong with them), what is not
+    in the gold, and the unverified (records, figures) never scored."""
+    names, why = missing
+    lines = [scored]
+    if names:
+        lines.append(f"WARNING: {len(names)} {why} and are not scored: {', '.join(names)}")
+    if unscored:
+        lines.append(f"Not in the gold (ignored): {', '.join(unscored)}")
+    lines.append(
+        f"Unverified (never scored): {unverified[0]} record(s), {unverified[1]} figure(s)."
+    )
+    return lines
+
+
 def _format_seeds(report: EvalReport) -> str:
     """A readable text report: the score table, then the lists, one item per line."""
     vague = "included" if report.include_vague else "excluded"
-    lines = [
+    lines = report_header(
         f"Scored {len(report.files)} gold file(s), {report.records} verified record(s); "
         f"vague figures {vague}.",
-    ]
-    if report.missing_files:
-        lines.append(
-            f"WARNING: {len(report.missing_files)} gold file(s) have no records and are not "
-            f"scored: {', '.join(report.missing_files)}"
-        )
-    if report.unscored_paths:
-        lines.append(f"Not in the gold (ignored): {', '.join(report.unscored_paths)}")
-    lines.append(
-        f"Unverified (never scored): {report.unverified_records} record(s), "
-        f"{report.unverified_figures} figure(s)."
+        (report.missing_files, "gold file(s) have no records"),
+        report.unscored_paths,
+        (report.unverified_records, report.unverified_figures),
     )
     lines += [
         "",
