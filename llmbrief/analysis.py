@@ -208,14 +208,23 @@ def _line_breaks(doc: Any) -> Any:
     """A pipeline component before the parser: a line that ends a sentence (see
     :func:`_ends_a_sentence`) ends it for the parser too, so a headline is never
     parsed as the subject of the first sentence below it."""
+    from spacy.attrs import SENT_START
+
     text = doc.text
+    starts = []
     for tok in doc[1:]:
-        before = text[: tok.idx]
-        if tok.is_space or "\n" not in before[-3:] + doc[tok.i - 1].text:
+        if tok.is_space or "\n" not in text[max(0, tok.idx - 3) : tok.idx] + doc[tok.i - 1].text:
             continue
-        line_start = text.rfind("\n", 0, len(before.rstrip())) + 1
-        if _ends_a_sentence(text[line_start : len(before.rstrip())]):
-            tok.is_sent_start = True
+        end = tok.idx  # the end of the line before, trailing whitespace left out
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        line_start = text.rfind("\n", 0, end) + 1
+        if _ends_a_sentence(text[line_start:end]):
+            starts.append(tok.i)
+    if starts:  # set in one array: Token.is_sent_start's setter costs a pass over the doc
+        column = doc.to_array([SENT_START])
+        column[starts] = 1
+        doc.from_array([SENT_START], column)
     return doc
 
 
