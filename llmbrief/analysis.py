@@ -208,8 +208,6 @@ def _line_breaks(doc: Any) -> Any:
     """A pipeline component before the parser: a line that ends a sentence (see
     :func:`_ends_a_sentence`) ends it for the parser too, so a headline is never
     parsed as the subject of the first sentence below it."""
-    from spacy.attrs import SENT_START
-
     text = doc.text
     starts = []
     for tok in doc[1:]:
@@ -222,9 +220,9 @@ def _line_breaks(doc: Any) -> Any:
         if _ends_a_sentence(text[line_start:end]):
             starts.append(tok.i)
     if starts:  # set in one array: Token.is_sent_start's setter costs a pass over the doc
-        column = doc.to_array([SENT_START])
+        column = doc.to_array(["SENT_START"])
         column[starts] = 1
-        doc.from_array([SENT_START], column)
+        doc.from_array(["SENT_START"], column)
     return doc
 
 
