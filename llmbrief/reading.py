@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
+from llmbrief import lexicon as lx
 from llmbrief.analysis import Parsed
 from llmbrief.attach import (
     Attachment,
@@ -25,6 +26,7 @@ from llmbrief.attach import (
     governing_verb,
     rank_meanings,
 )
+from llmbrief.carry import carried, moves
 from llmbrief.claims import claimants
 from llmbrief.numbers import FoundFigure, find_figures
 from llmbrief.parties import Parties, force_of, parties
@@ -45,6 +47,8 @@ class NumberReading:
     attachment: Attachment
     sentence: tuple[int, int]  # raw offsets of the number's sentence
     evidence: tuple[int, int]  # raw offsets of the evidence: the sentence, or two
+    #: raw offsets of earlier sentences a carried party comes from (see :mod:`carry`)
+    context: tuple[tuple[int, int], ...] = ()
 
     def shown(self, text: str, words: int = 0) -> str:
         """The text shown to the model: a verbatim slice of the source around the number,
@@ -136,6 +140,12 @@ def _attach(p: Parsed, t: _Tied, prefer: tuple[Any, Any]) -> Attachment:
     )
 
 
+def _moves_people(t: _Tied) -> bool | None:
+    """Whether the number counts people (True), goods (False), or neither is known."""
+    lemma = (t.counted[1] or "").lower()
+    return True if lemma in lx.PEOPLE else False if lemma in lx.MATERIEL else None
+
+
 def article_roles(tied: list[_Tied]) -> tuple[Any, Any]:
     """Sort keys that put first the countries the article itself has as senders and as
     receivers wherever its parse says so: a sentence that names two countries without
@@ -158,11 +168,13 @@ def read_numbers(text: str, p: Parsed) -> list[NumberReading]:
         except ValueError:
             continue  # a number the tokenizer split oddly: nothing to attach it to
     prefer = article_roles(tied)
+    known = moves(p)
     out = []
     for t in tied:
         if _headline(text, t.figure.start):
             continue  # a headline's figure is told again, as a sentence, in the body
-        att = _attach(p, t, prefer)
+        found, sources = carried(p, t.parties, t.anchor, _moves_people(t), known)
+        att = _attach(p, replace(t, parties=found), prefer)
         s = p.sentence_of(att.anchor)
         ev_start = s.start
         if att.claimant_sentence is not None:
@@ -173,6 +185,7 @@ def read_numbers(text: str, p: Parsed) -> list[NumberReading]:
                 attachment=att,
                 sentence=(s.start, s.end),
                 evidence=(ev_start, s.end),
+                context=tuple((p.sents[i].start, p.sents[i].end) for i in sources),
             )
         )
     return out

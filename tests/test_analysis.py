@@ -69,12 +69,27 @@ def test_sentence_count(parsed: list[Parsed], n: int, sentences: int) -> None:
         ("Ministers met in Lima on Monday and agreed that Peru will\nsend 300 soldiers to "
          "Haiti next year.", "Ministers met in Lima on Monday and agreed that Peru will\n"
          "send 300 soldiers to Haiti next year."),
+        # a byline or a dateline line ends its sentence
+        ("Published: 4 Mar. 2025, 09:15\nGhana is weighing sending 200 engineers to Togo.",
+         "Published: 4 Mar. 2025, 09:15"),
+        ("- ANA SOUZA\nGhana is weighing sending 200 engineers to Togo.", "- ANA SOUZA"),
     ],
 )  # fmt: skip
 def test_line_breaks(text: str, first_sentence: str) -> None:
     (p,) = parse_many([text])
     s = p.sents[0]
     assert text[s.start : s.end].strip() == first_sentence
+
+
+def test_a_word_after_a_line_start_starts_no_sentence() -> None:
+    """Only the first word of a line can start a sentence for the line rule: "A" on its
+    own never becomes one ("A further 139 people" stays one sentence)."""
+    text = "The ministry gave the toll.\n\nA further 139 people were wounded, it said."
+    (p,) = parse_many([text])
+    assert [text[s.start : s.end] for s in p.sents] == [
+        "The ministry gave the toll.",
+        "A further 139 people were wounded, it said.",
+    ]
 
 
 def _tok(p: Parsed, text: str) -> int:

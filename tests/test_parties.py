@@ -50,6 +50,16 @@ SENDS = [
     # the thing a relative clause describes was moved by the main verb
     ("Serbia sent 300 crates to Libya, which could hold up to 9,000 rifles.", "9,000",
      "Serbia", "Libya"),
+    # a person or a firm acts for the country (or bloc) its own words name
+    ("Brazilian planemaker Aerobras delivered 12 cargo jets to Portugal.", "12", "Brazil",
+     "Portugal"),
+    ("The Kenyan president sent 400 police officers to Haiti.", "400", "Kenya", "Haiti"),
+    ("NATO chief Mark Ellison said the alliance would send 300 trainers to Iraq.", "300", None,
+     "Iraq"),
+    ("Nigeria's army chief deployed 900 soldiers to Niger.", "900", "Nigeria", "Niger"),
+    # "supply X with Y": the object gets what comes "with"
+    ("Spain will supply Morocco with 20 patrol boats.", "20", "Spain", "Morocco"),
+    ("France supplied its troops with 500 new rifles.", "500", "France", None),
 ]  # fmt: skip
 
 ALSO = [

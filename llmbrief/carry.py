@@ -1,0 +1,98 @@
+"""Parties a number's own clause leaves unsaid, carried from the article's earlier moves.
+
+Takes a parsed article; gives its clauses of moving people or goods (:class:`Move`:
+the verb's sentence, who gives, who gets, whether it moves people or goods), and,
+for a number whose clause names no sender or no receiver ("we will deliver 524,000
+shells by March", "an additional 631,000 shells will be delivered to X", "he pledged
+to send 6,000 engineers"), the party of the nearest earlier move of the same sort
+that names one ("The bloc will deliver a million shells to X" a few sentences
+before). A carried party is a :class:`~llmbrief.attach.Phrase` of that earlier
+sentence, as written; the record that takes it quotes that sentence too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from llmbrief import lexicon as lx
+from llmbrief.analysis import Parsed
+from llmbrief.attach import Phrase
+from llmbrief.parties import Parties, roles
+
+#: How many sentences back a party is carried from, at most.
+REACH = 8
+_MOVING = lx.TRANSFERRING | lx.RECEIVING | lx.PLEDGING
+
+
+@dataclass(frozen=True)
+class Move:
+    """One clause of moving: its verb, who gives, who gets, and what it moves."""
+
+    verb: int
+    sentence: int
+    givers: tuple[Phrase, ...]
+    getters: tuple[Phrase, ...]
+    people: bool | None  # True: people, False: goods, None: not said
+
+
+def _moves_people(p: Parsed, verb: int) -> bool | None:
+    """Whether the verb's object (or passive subject) counts people, goods, or neither."""
+    for c in p.children(verb):
+        if c.dep in ("dobj", "nsubjpass") and c.pos in ("NOUN", "PROPN", "NUM"):
+            lemma = c.lemma.lower()
+            if lemma in lx.PEOPLE:
+                return True
+            if lemma in lx.MATERIEL:
+                return False
+    return None
+
+
+def moves(p: Parsed) -> list[Move]:
+    """Every clause of the article that moves people or goods and names a party, in order."""
+    out: list[Move] = []
+    for t in p.tokens:
+        if t.pos != "VERB" or t.lemma.lower() not in _MOVING:
+            continue
+        objects = [c.i for c in p.children(t.i) if c.dep in ("dobj", "nsubjpass")]
+        givers, getters = roles(p, t.i, objects)
+        if givers or getters:
+            out.append(Move(t.i, t.sent, tuple(givers), tuple(getters), _moves_people(p, t.i)))
+    return out
+
+
+def _same_sort(move: Move, people: bool | None) -> bool:
+    return move.people is None or people is None or move.people == people
+
+
+def carried(
+    p: Parsed, found: Parties, anchor: int, people: bool | None, known: list[Move]
+) -> tuple[Parties, list[int]]:
+    """``found`` with a sender and a receiver carried from the nearest earlier move of the
+    same sort where the number's own clause names none; and the sentences they come from."""
+    sent = p.tokens[anchor].sent
+    earlier = [
+        m
+        for m in known
+        if sent - REACH <= m.sentence <= sent and m.verb < anchor and _same_sort(m, people)
+    ]
+    # a move of the number's own sentence names its parties already (or on purpose not)
+    earlier = [m for m in earlier if m.sentence < sent]
+    senders, receivers = list(found.senders), list(found.receivers)
+    sources: list[int] = []
+    if not senders:
+        giver = next((m for m in reversed(earlier) if m.givers), None)
+        if giver is not None and not _same_party(giver.givers[0], receivers):
+            senders.append(giver.givers[0])
+            sources.append(giver.sentence)
+    if not receivers:
+        getter = next((m for m in reversed(earlier) if m.getters), None)
+        if getter is not None and not _same_party(getter.getters[0], senders):
+            receivers.append(getter.getters[0])
+            sources.append(getter.sentence)
+    if not sources:
+        return found, []
+    return Parties(senders, receivers, found.weak), sorted(set(sources))
+
+
+def _same_party(ph: Phrase, others: list[Phrase]) -> bool:
+    return any(o.party.lower() == ph.party.lower() for o in others)

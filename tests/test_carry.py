@@ -1,0 +1,85 @@
+"""llmbrief.carry: parties a number's clause leaves unsaid, from the article's earlier moves."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmbrief.analysis import Parsed, parse_many
+from llmbrief.reading import NumberReading, read_numbers
+
+# (story, figure, sender, receiver, whether the evidence quotes an earlier sentence)
+STORIES = [
+    # a pronoun for the giver: the bloc that delivers in the sentence before
+    ("The African Union will deliver 2 million vaccine doses to Sudan by June. "
+     "So far we have delivered 600,000 doses, its envoy said.",
+     "600,000", "African Union", "Sudan", True),
+    # an agentless passive: the giver of the story, two sentences back
+    ("Japan pledged to supply the Philippines with 12 coast guard vessels. "
+     "The deal was signed on Monday. "
+     "Another 5 vessels will be delivered to the Philippines next year.",
+     "5", "Japan", "Philippines", True),
+    # a person whose country the clause does not name
+    ("Chile is sending 300 firefighters to Bolivia. "
+     "Later on Tuesday, Gutierrez promised to send 150 more firefighters.",
+     "150", "Chile", "Bolivia", True),
+    # a clause that names both keeps them, whatever came before
+    ("Egypt sent 40 trucks of flour to Gaza. "
+     "Jordan delivered 25 trucks to the West Bank on Sunday.",
+     "25", "Jordan", "West Bank", False),
+    # "also sending": the receiver of the move before
+    ("Three howitzers from Norway arrived in Ukraine this week. "
+     "Denmark is also sending 12 howitzers.",
+     "12", "Denmark", "Ukraine", True),
+    # goods are not carried onto people, nor people onto goods
+    ("Turkey delivered 30 armoured vehicles to Somalia. "
+     "About 500 soldiers were deployed on Friday.",
+     "About 500", None, None, False),
+    # nothing earlier: nothing carried
+    ("About 500 tents will be delivered next week.", "About 500", None, None, False),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def parsed() -> dict[str, Parsed]:
+    texts = [row[0] for row in STORIES]
+    return dict(zip(texts, parse_many(texts), strict=True))
+
+
+def _reading(p: Parsed, figure: str) -> NumberReading:
+    return next(r for r in read_numbers(p.text, p) if r.figure.text == figure)
+
+
+@pytest.mark.parametrize(("text", "figure", "sender", "receiver", "earlier"), STORIES)
+def test_carried_parties(
+    parsed: dict[str, Parsed],
+    text: str,
+    figure: str,
+    sender: str | None,
+    receiver: str | None,
+    earlier: bool,
+) -> None:
+    r = _reading(parsed[text], figure)
+    a = r.attachment
+    assert (a.senders[0].party if a.strong[0] else None) == sender
+    assert (a.receivers[0].party if a.strong[1] else None) == receiver
+    assert bool(r.context) == earlier
+
+
+@pytest.mark.parametrize(("text", "figure", "sender", "receiver", "earlier"), STORIES)
+def test_carried_party_stands_in_a_context_sentence(
+    parsed: dict[str, Parsed],
+    text: str,
+    figure: str,
+    sender: str | None,
+    receiver: str | None,
+    earlier: bool,
+) -> None:
+    r = _reading(parsed[text], figure)
+    a = r.attachment
+    own_start, own_end = r.evidence
+    for ph in a.senders[: a.strong[0]] + a.receivers[: a.strong[1]]:
+        assert text[ph.start : ph.end] == ph.text
+        if not own_start <= ph.start < own_end:
+            assert any(s <= ph.start < e for s, e in r.context), ph
+    for _, e in r.context:
+        assert e <= own_start  # only earlier sentences are carried from
