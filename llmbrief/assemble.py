@@ -210,11 +210,11 @@ def visit_record(
         return None
     g = _Grounded()
     visitor = next((ph for ph in v.visitors if ph.text == answer["visitor"]), v.visitors[0])
-    evidence = [evidence_of(text, *v.sentence)]
-    if v.named_in is not None and v.named_in != v.sentence:
-        evidence.insert(0, evidence_of(text, *v.named_in))
+    # the sentences that name the visitor or the destination, when not the visit's own
+    spans = {v.sentence, *(s for s in (v.named_in, v.place_in) if s is not None)}
+    evidence = [evidence_of(text, *s) for s in sorted(spans)]
     host = g.take("host_country", v.host_place or v.destination, v.host_country)
-    place = g.take("place", v.host_place or v.destination)
+    place = g.take("place", _visit_place(v))
     return DiplomaticVisit(
         status=answer["status"],
         date_text=g.take("date_text", v.date),
@@ -228,6 +228,16 @@ def visit_record(
     )
 
 
+def _visit_place(v: VisitReading) -> Phrase:
+    """The place as a brief prints it: the words naming the host's place, or the whole
+    destination where those words are a people ("the Ukrainian capital")."""
+    from llmbrief.gazetteer import is_demonym
+
+    if v.host_place is None or (is_demonym(v.host_place.text) and v.place_in is None):
+        return v.destination
+    return v.host_place
+
+
 def merge_visits(records: list[Record]) -> list[Record]:
     """Several sentences about one visitor's visit to one country become one record;
     visits dated differently ("in 2000", "on Wednesday") stay apart."""
@@ -237,7 +247,12 @@ def merge_visits(records: list[Record]) -> list[Record]:
         if not isinstance(r, DiplomaticVisit):
             out.append(r)
             continue
-        key = (r.visitor.lower().removeprefix("the ").split()[-1], r.host_country, r.status)
+        own: tuple[str, str | None, str] = (
+            r.visitor.lower().removeprefix("the ").split()[-1],
+            r.host_country,
+            r.status,
+        )
+        key = next((k for k in by_key if _same_name(k, own)), own)
         prev = out[by_key[key]] if key in by_key else None
         assert prev is None or isinstance(prev, DiplomaticVisit)
         if prev is None or _dated_apart(prev.date_text, r.date_text):
@@ -254,6 +269,17 @@ def merge_visits(records: list[Record]) -> list[Record]:
             update[f] = getattr(prev, f) or getattr(r, f)
         out[by_key[key]] = prev.model_copy(update=update)
     return out
+
+
+def _same_name(a: tuple[str, str | None, str], b: tuple[str, str | None, str]) -> bool:
+    """One surname written twice, once misspelt ("Jaishankar", "Jaishakar"): long
+    enough, the same first letter, and one letter apart."""
+    from difflib import SequenceMatcher
+
+    (x, *rest_a), (y, *rest_b) = a, b
+    if rest_a != rest_b or x == y or min(len(x), len(y)) < 6 or x[0] != y[0]:
+        return False
+    return SequenceMatcher(None, x, y).ratio() >= 0.9
 
 
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")

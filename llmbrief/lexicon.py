@@ -332,6 +332,17 @@ MEETING_NOUNS = frozenset(["meeting", "summit", "talks"])
 HOSTING = frozenset(["host", "receive", "welcome", "greet"])
 #: Nouns that name a visit ("his trip to X", "a state visit").
 VISIT_NOUNS = frozenset(["visit", "trip", "tour", "journey", "arrival", "stay", "way"])
+#: Objects of "hold" that make it a meeting ("held talks in X"; "an exercise held in X"
+#: is no one's visit).
+HELD_MEETINGS = frozenset(
+    ["talk", "talks", "meeting", "summit", "consultation", "negotiation", "conference"]
+)
+#: Nouns of places that a demonym says the country of ("the Ukrainian capital").
+PLACE_NOUNS = frozenset(
+    ["capital", "city", "town", "port", "region", "province", "village", "resort", "island"]
+)
+#: Verbs that ask someone else to travel: "invited X to visit" is planned.
+INVITING = frozenset(["invite", "ask", "urge", "expect", "request"])
 #: Verbs that call a visit off ("cancelled his trip").
 CANCELLING = frozenset(["cancel", "postpone", "scrap", "call", "delay", "drop", "abandon"])
 

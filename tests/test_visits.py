@@ -83,9 +83,9 @@ CASES = [
     ("Germany delivered 18 Leopard tanks to Kyiv.", []),
     ("Leaders flew to Cairo for the summit.", []),
     ("Her visit comes days before the summit in Lima.", []),
-    # "this" is no person: the visit is not the last-named person's
+    # "this" is no person: the visit is not the last-named person's, but the office's
     ("Spokesman Omar Said spoke to reporters on Monday.\nThis is the second visit of the head "
-     "of the army to Nairobi.", []),
+     "of the army to Nairobi.", [("head of the army", "Nairobi", "Kenya", "actual", None)]),
 ]  # fmt: skip
 
 TEXTS = [c[0] for c in CASES]

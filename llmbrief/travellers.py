@@ -1,0 +1,339 @@
+"""Who travels: the people a travel verb or a visit noun tells, read from the parse.
+
+Takes a parsed article and the token of a travel verb or visit noun; gives the
+tokens of its travellers (the subject of "flew", the possessor of "his trip",
+the agent of "a visit by X", the object of "invited X to visit", whoever goes
+"with" the traveller), and turns each into people as written: the names in
+apposition to an office or a group ("four presidents - A, B and C"), the
+person an office stands for ("the Russian president" -> the name written
+after "Russian President" elsewhere, or the person the next sentence names),
+the person a pronoun stands for. Nothing here names a place or a person.
+"""
+
+from __future__ import annotations
+
+from llmbrief import lexicon as lx
+from llmbrief.analysis import Parsed, Tok
+from llmbrief.attach import Phrase, noun_phrase, places_in
+from llmbrief.attach import verb_chain as _chain
+
+#: Pronouns that stand for a person named before.
+_PERSONAL = frozenset(["he", "she", "they", "him", "her", "them", "his", "their"])
+
+
+def own_country(p: Parsed, ph: Phrase) -> str | None:
+    """The country of a person, from a demonym or country written with their name here
+    or at another mention of them ("Turkish President X", "India's Prime Minister X")."""
+    from llmbrief.gazetteer import find_places
+
+    last = ph.text.split()[-1] if ph.text.split() else ""
+    texts = [ph.text]
+    for t in p.tokens:
+        if t.text == last and t.ent == "PERSON":
+            ent = p.entity_at(t.i) or (t.i, t.i)
+            texts.append(_title_before(p, ent)[1])
+    for text in texts:
+        for m in find_places(text):
+            if m.kind in ("country", "demonym"):
+                return m.country
+    return None
+
+
+def is_traveller(p: Parsed, i: int) -> bool:
+    """A person, an office-holder, or a name the tagger left unlabelled ("Shoigu")."""
+    from llmbrief.gazetteer import country_of
+
+    t = p.tokens[i]
+    if t.ent == "PERSON" or t.lemma.lower() in lx.OFFICES:
+        return True
+    if t.pos != "PROPN" or country_of(t.text) is not None:
+        return False
+    if any(c.dep == "compound" and c.lemma.lower() in lx.OFFICES for c in p.children(i)):
+        return True  # "President Ana Soto", whatever the tagger took the name for
+    return t.ent == "" or (t.ent in ("GPE", "ORG") and _a_person_elsewhere(p, t.text))
+
+
+def _a_person_elsewhere(p: Parsed, word: str) -> bool:
+    """Whether the article's tagger reads ``word`` as (part of) a person's name at
+    another mention: the small pipeline tags some surnames as places."""
+    return any(t.text == word and t.ent == "PERSON" for t in p.tokens)
+
+
+def _a_place_name(p: Parsed, i: int, ph: Phrase) -> bool:
+    """Whether a would-be traveller is a place: a country or demonym always; a city or
+    region only where the tagger does not read it as a person ("Austin said")."""
+    if not ph.country:
+        return False
+    if p.tokens[i].ent != "PERSON":
+        return True
+    if any(kind in ("country", "demonym", "capital") for kind, _ in places_in(ph.text, 0)):
+        return True
+    # a city's name alone: a person where the article writes it after a first name
+    return (p.entity_at(i) or (i, i)) == (i, i) and not _a_surname(p, p.tokens[i].text)
+
+
+def _a_surname(p: Parsed, word: str) -> bool:
+    """Whether the article writes ``word`` as the last word of a longer person's name."""
+    for t in p.tokens:
+        if t.text == word and t.ent == "PERSON":
+            ent = p.entity_at(t.i)
+            if ent is not None and ent[0] < t.i == ent[1]:
+                return True
+    return False
+
+
+def _named(p: Parsed, i: int) -> list[int]:
+    """The people an office or a group is said to be, in apposition ("the country's
+    foreign minister, Choe Son-hui, ..."; "four presidents - A, B and C - ...")."""
+    out: list[int] = []
+    holders = [i]
+    if p.tokens[i].lemma.lower() in lx.OFFICES:  # "the head of the agency, X, ..."
+        holders += [o.i for c in p.children(i) if c.dep == "prep" and c.text.lower() == "of"
+                    for o in p.children(c.i) if o.dep == "pobj"]  # fmt: skip
+    for c in [c for h in holders for c in p.children(h)]:
+        if c.dep == "appos" and (p.tokens[c.i].ent == "PERSON" or p.tokens[c.i].pos == "PROPN"):
+            out.extend(j for j in _with_conj(p, c.i) if _is_name(p, j))
+    if p.tokens[i].tag in ("NNS", "NNPS"):  # a group: every name listed inside it
+        for j in p.subtree(i):
+            if j not in out and _listed(p, j) and _is_name(p, j):
+                out.append(j)
+    return sorted(set(out))
+
+
+def _listed(p: Parsed, j: int) -> bool:
+    """A member of a list: in apposition or coordination, or a name that is coordinated
+    with another ("President of the Union of X Ana Soto and ...": the parser hangs the
+    first name off "of")."""
+    t = p.tokens[j]
+    if t.dep in ("appos", "conj"):
+        return True
+    return any(c.dep == "conj" and p.tokens[c.i].ent == "PERSON" for c in p.children(j))
+
+
+def _is_name(p: Parsed, i: int) -> bool:
+    """A person's name, also where the tagger took it for a place it does not know
+    (names of people are often tagged GPE by the small English pipeline), or for an
+    organisation when it is coordinated with a person's name."""
+    from llmbrief.gazetteer import country_of
+
+    t = p.tokens[i]
+    if t.pos != "PROPN" or t.lemma.lower() in lx.OFFICES or country_of(t.text) is not None:
+        return False
+    if t.ent == "ORG":
+        return any(c.dep == "conj" and p.tokens[c.i].ent == "PERSON" for c in p.children(i))
+    return t.ent in ("PERSON", "", "GPE")
+
+
+def _with_conj(p: Parsed, i: int) -> list[int]:
+    out = [i]
+    for c in p.children(i):
+        if c.dep == "conj" and p.tokens[c.i].pos in ("PROPN", "NOUN"):
+            out.extend(_with_conj(p, c.i))
+    return out
+
+
+def travellers(p: Parsed, t: Tok) -> list[int]:
+    """The subject of the travel verb, or the possessor/actor of a visit noun."""
+    if t.pos == "NOUN":
+        return _noun_travellers(p, t)
+    if t.lemma.lower() in lx.HOSTING:  # "the king received the minister in Riyadh"
+        return [j for c in p.children(t.i) if c.dep in ("dobj", "nsubjpass")
+                for j in _with_conj(p, c.i)]  # fmt: skip
+    chain = _chain(p, t.i)
+    for k, v in enumerate(chain):
+        kids = p.children(v.i)
+        if k > 0 and chain[k - 1].dep == "xcomp":
+            # "invited X to visit", "X was asked to travel": the object goes
+            objs = [c for c in kids if c.dep in ("dobj", "nsubjpass")]
+            if objs:
+                return [j for c in objs for j in _with_conj(p, c.i)]
+        subjects = [j for c in kids if c.dep == "nsubj" for j in _with_conj(p, c.i)]
+        if subjects:
+            return subjects + _companions(p, t)
+        if v.lemma.lower() == "accompany":  # "X was accompanied by Y to Z": both go
+            return [j for c in kids for j in _passive_parties(p, c)]
+    return []
+
+
+def _noun_travellers(p: Parsed, t: Tok) -> list[int]:
+    """ "X's trip", "a visit by X", "the visit of the minister"; else the subject of the
+    verb over the noun ("X began a visit", "X is on a trip")."""
+    for c in p.children(t.i):
+        if c.dep == "poss":
+            return _with_conj(p, c.i)
+        if c.dep == "prep" and c.text.lower() in ("by", "of"):
+            objs = [o.i for o in p.children(c.i) if o.dep == "pobj"]
+            found = [j for o in objs for j in _with_conj(p, o) if is_traveller(p, j)]
+            if found:
+                return found
+    if t.lemma.lower() in lx.MEETING_NOUNS:
+        return []  # a meeting is nobody's trip unless it is someone's meeting
+    for a in p.ancestors(t.i):
+        if a.sent != t.sent:
+            break
+        if a.pos in ("VERB", "AUX"):
+            return travellers(p, a) if a.pos == "VERB" or a.dep == "ROOT" else []
+    return []
+
+
+def _companions(p: Parsed, t: Tok) -> list[int]:
+    """Whoever travels "with" the traveller ("he came with the foreign minister")."""
+    if t.lemma.lower() not in lx.TRAVEL:
+        return []  # "met with X": X is the one met
+    withs = [c.i for c in p.children(t.i) if c.dep == "prep" and c.text.lower() == "with"]
+    return [o.i for w in withs for o in p.children(w) if o.dep == "pobj" and o.ent == "PERSON"]
+
+
+def _passive_parties(p: Parsed, c: Tok) -> list[int]:
+    if c.dep == "nsubjpass":
+        return _with_conj(p, c.i)
+    if c.dep == "agent":
+        return [j for o in p.children(c.i) if o.dep == "pobj" for j in _with_conj(p, o.i)]
+    return []
+
+
+def _earlier_person(p: Parsed, before: int) -> int | None:
+    """The person a pronoun at ``before`` stands for: the nearest subject named before it
+    in its sentence ("X told Y that he will..."), else the most recent person named."""
+    sent = p.sentence_of(before)
+    for i in range(before - 1, sent.first - 1, -1):
+        if p.tokens[i].dep in ("nsubj", "nsubjpass") and _a_person(p, i):
+            return i
+    for i in range(before - 1, -1, -1):
+        if p.tokens[i].dep in ("nsubj", "nsubjpass", "poss", "pobj", "appos") and _a_person(p, i):
+            return i
+    return None
+
+
+def _a_person(p: Parsed, i: int) -> bool:
+    """A person's name, not a place the tagger took for one nor a source ("according to")."""
+    t = p.tokens[i]
+    if t.ent != "PERSON" or _a_place_name(p, i, noun_phrase(p, i)):
+        return False
+    prep = p.tokens[t.head]
+    return not (t.dep == "pobj" and p.tokens[prep.head].lemma.lower() == "accord")
+
+
+def _title_before(p: Parsed, ent: tuple[int, int]) -> tuple[int, str]:
+    """The title written right before a name ("Brazilian President", "India's Prime
+    Minister"): its first token and its words."""
+    first = ent[0]
+    while first > 0 and p.tokens[first - 1].pos in ("PROPN", "ADJ", "NOUN", "PART"):
+        if p.tokens[first - 1].text.isspace():
+            break
+        first -= 1
+    return first, p.text[p.tokens[first].start : p.tokens[ent[0]].start]
+
+
+def resolve_office(p: Parsed, office: Phrase) -> tuple[Phrase, int] | None:
+    """The person the article names for an office ("the Chilean president" -> the name
+    written after "Chilean President" elsewhere), and that person's sentence."""
+    words = {w.lower().strip(".,'’s") for w in office.text.split()} - {"the", "a", "an"}
+    heads = words & lx.OFFICES
+    if not heads:
+        return None
+    seen: set[tuple[int, int]] = set()
+    for t in p.tokens:
+        ent = p.entity_at(t.i) if t.ent == "PERSON" else None
+        if ent is None or ent in seen:
+            continue
+        seen.add(ent)
+        _, title = _title_before(p, ent)
+        title_words = {w.lower().strip(".,'’s") for w in title.split()}
+        if heads <= title_words and words <= title_words:
+            a, b, text = p.span_text(*ent)
+            return Phrase(a, b, text, None, "PERSON"), t.sent
+    return None
+
+
+def holder_in_next(p: Parsed, office: int, hosts: set[str]) -> tuple[Phrase, int] | None:
+    """The person the next sentence names as the subject of its clause, for an office
+    the article gives no name after ("The foreign minister arrived in X. Ana Soto was
+    welcomed by ..."): not the host (a person of the host country, or the subject of
+    "welcomed", "received"), nor a person of another country than the office's."""
+    sent = p.tokens[office].sent + 1
+    if sent >= len(p.sents):
+        return None
+    s = p.sents[sent]
+    mine = own_country(p, noun_phrase(p, office))
+    for t in p.tokens[s.first : s.last + 1]:
+        if t.ent != "PERSON" or t.dep not in ("nsubj", "nsubjpass"):
+            continue
+        verb = p.tokens[t.head].lemma.lower()
+        if t.dep == "nsubj" and verb in lx.HOSTING:
+            return None  # the host is the one named
+        goes = verb in (lx.HOSTING if t.dep == "nsubjpass" else lx.TRAVEL | lx.MEETING)
+        if not goes and not _same_office(p, office, t.i):
+            return None  # the next sentence is about someone else
+        ph = noun_phrase(p, t.i)
+        theirs = own_country(p, ph)
+        if theirs is not None and (theirs in hosts or (mine is not None and theirs != mine)):
+            return None
+        ent = p.entity_at(t.i) or (t.i, t.i)
+        a, b, text = p.span_text(*ent)
+        return Phrase(a, b, text, None, "PERSON"), sent
+    return None
+
+
+def _same_office(p: Parsed, office: int, name: int) -> bool:
+    """Whether the title written before a name holds the office's title word."""
+    ent = p.entity_at(name) or (name, name)
+    title = {w.lower().strip(".,'’s") for w in _title_before(p, ent)[1].split()}
+    return p.tokens[office].lemma.lower() in title
+
+
+def _name_only(p: Parsed, i: int) -> Phrase:
+    """A person's name as written without the organisation the tagger ran it into
+    ("the Union of X Ana Soto" -> "Ana Soto")."""
+    from llmbrief.gazetteer import country_of
+
+    first = i
+    while first > 0:
+        prev = p.tokens[first - 1]
+        if prev.dep != "compound" or prev.pos != "PROPN" or prev.head != i:
+            break
+        if country_of(prev.text) is not None or prev.lemma.lower() in lx.OFFICES:
+            break
+        first -= 1
+    a, b, text = p.span_text(first, i)
+    return Phrase(a, b, text, None, "PERSON")
+
+
+def candidates(
+    p: Parsed, i: int, hosts: set[str]
+) -> tuple[list[Phrase], tuple[int, int] | None, Phrase | None]:
+    """The visitors a traveller token stands for, as written (best first), the sentence
+    that names them when it is not the trigger's, and the office they are named by."""
+    t = p.tokens[i]
+    if t.pos == "PRON":
+        if t.text.lower() not in _PERSONAL:
+            return [], None, None  # "this is his second visit": no traveller named
+        j = _earlier_person(p, i)
+        if j is None:
+            return [], None, None
+        s = p.sentence_of(j)
+        return [noun_phrase(p, j)], (s.start, s.end), None
+    ph = noun_phrase(p, i)
+    if _a_place_name(p, i, ph) or (t.ent != "PERSON" and t.tag in ("NNS", "NNPS")):
+        return [], None, None  # a place the tagger took for a person; "leaders" in general
+    if any(c.dep == "det" and c.lemma.lower() in ("a", "an", "any") for c in p.children(i)):
+        return [], None, None  # "a visit by a foreign leader": nobody in particular
+    ent = p.entity_at(i)
+    if t.ent == "ORG" and ent is not None and p.tokens[ent[0]].start < _name_only(p, i).start:
+        ph = _name_only(p, i)  # "the Union of X Ana Soto", run into one organisation
+    if t.ent != "PERSON" and t.lemma.lower() in lx.OFFICES:
+        named = resolve_office(p, ph) or holder_in_next(p, i, hosts)
+        if named is not None:
+            s = p.sents[named[1]]
+            return [named[0]], (s.start, s.end), ph  # the office is its role
+    return [ph], None, None
+
+
+def people(p: Parsed, i: int) -> list[tuple[int, Phrase | None]]:
+    """A traveller token as people: the names in apposition to it, with it as their
+    office, or the token itself."""
+    named = _named(p, i)
+    if named:
+        office = noun_phrase(p, i)
+        return [(j, office) for j in named]
+    return [(i, None)]
