@@ -18,7 +18,7 @@ from llmbrief.attach import Phrase, noun_phrase, places_in
 from llmbrief.attach import verb_chain as _chain
 
 #: Pronouns that stand for a person named before.
-_PERSONAL = frozenset(["he", "she", "they", "him", "her", "them", "his", "their"])
+PERSONAL = frozenset(["he", "she", "they", "him", "her", "them", "his", "their"])
 
 
 def own_country(p: Parsed, ph: Phrase) -> str | None:
@@ -117,7 +117,12 @@ def _is_name(p: Parsed, i: int) -> bool:
     from llmbrief.gazetteer import country_of
 
     t = p.tokens[i]
-    if t.pos != "PROPN" or t.lemma.lower() in lx.OFFICES or country_of(t.text) is not None:
+    if t.pos != "PROPN" or t.lemma.lower() in lx.OFFICES:
+        return False
+    ent = p.entity_at(i)
+    if t.ent == "PERSON" and ent is not None and ent[0] < ent[1]:
+        return True  # a full name, even if its last word is also a town's
+    if country_of(t.text) is not None:
         return False
     if t.ent == "ORG":
         return any(c.dep == "conj" and p.tokens[c.i].ent == "PERSON" for c in p.children(i))
@@ -282,17 +287,27 @@ def _same_office(p: Parsed, office: int, name: int) -> bool:
     return p.tokens[office].lemma.lower() in title
 
 
+def _a_country_word(word: str) -> bool:
+    """A country's own name ("Malawi"), not a town's that is also a first name."""
+    from llmbrief.gazetteer import find_places
+
+    return any(m.kind == "country" and m.text == word for m in find_places(word))
+
+
+def _a_country_before(p: Parsed, start: int) -> bool:
+    before = [t for t in p.tokens_in(max(0, start - 40), start) if t.end <= start]
+    return bool(before) and _a_country_word(before[-1].text)
+
+
 def _name_only(p: Parsed, i: int) -> Phrase:
     """A person's name as written without the organisation the tagger ran it into
     ("the Union of X Ana Soto" -> "Ana Soto")."""
-    from llmbrief.gazetteer import country_of
-
     first = i
     while first > 0:
         prev = p.tokens[first - 1]
         if prev.dep != "compound" or prev.pos != "PROPN" or prev.head != i:
             break
-        if country_of(prev.text) is not None or prev.lemma.lower() in lx.OFFICES:
+        if _a_country_word(prev.text) or prev.lemma.lower() in lx.OFFICES:
             break
         first -= 1
     a, b, text = p.span_text(first, i)
@@ -306,7 +321,7 @@ def candidates(
     that names them when it is not the trigger's, and the office they are named by."""
     t = p.tokens[i]
     if t.pos == "PRON":
-        if t.text.lower() not in _PERSONAL:
+        if t.text.lower() not in PERSONAL:
             return [], None, None  # "this is his second visit": no traveller named
         j = _earlier_person(p, i)
         if j is None:
@@ -318,9 +333,9 @@ def candidates(
         return [], None, None  # a place the tagger took for a person; "leaders" in general
     if any(c.dep == "det" and c.lemma.lower() in ("a", "an", "any") for c in p.children(i)):
         return [], None, None  # "a visit by a foreign leader": nobody in particular
-    ent = p.entity_at(i)
-    if t.ent == "ORG" and ent is not None and p.tokens[ent[0]].start < _name_only(p, i).start:
-        ph = _name_only(p, i)  # "the Union of X Ana Soto", run into one organisation
+    name = _name_only(p, i)
+    if name.start > ph.start and _a_country_before(p, name.start):
+        ph = name  # "President of the Republic of X Ana Soto": the name after the country
     if t.ent != "PERSON" and t.lemma.lower() in lx.OFFICES:
         named = resolve_office(p, ph) or holder_in_next(p, i, hosts)
         if named is not None:
@@ -334,6 +349,7 @@ def people(p: Parsed, i: int) -> list[tuple[int, Phrase | None]]:
     office, or the token itself."""
     named = _named(p, i)
     if named:
-        office = noun_phrase(p, i)
+        appos = [min(p.subtree(c.i)) for c in p.children(i) if c.dep == "appos"]
+        office = noun_phrase(p, i, stop_at=min(appos) if appos else None)
         return [(j, office) for j in named]
     return [(i, None)]

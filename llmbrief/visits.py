@@ -28,6 +28,7 @@ from llmbrief.attach import (
     places_in,
 )
 from llmbrief.travellers import (
+    PERSONAL,
     candidates,
     is_traveller,
     own_country,
@@ -156,6 +157,13 @@ def _destinations(p: Parsed, t: Tok) -> list[_Dest]:
             place = place_of(ph, the=True)
             if place is not None and c.ent == "GPE":
                 out.append(_Dest(place, place))
+    if t.pos == "NOUN" and t.dep == "dobj" and not out:
+        # "postponed the trip to X": the parser hangs the place on the verb
+        for c in p.children(t.head):
+            if c.dep == "prep" and c.text.lower() == "to":
+                for o in p.children(c.i):
+                    if o.dep == "pobj":
+                        add(o.i)
     if meeting and not out:
         # "held talks with X in Moscow": the parser hangs the place on whoever is met
         for i in _meeting_places(p, t):
@@ -233,8 +241,10 @@ _TIMES = frozenset(["time", "day", "occasion"])
 def _date(p: Parsed, t: Tok) -> Phrase | None:
     """The date of the trigger's own clause; for a clause that only tells when something
     else happened ("when he came", "the last time X was in Y"), that clause's date."""
-    own = clause_date(p, t.i if t.pos in ("VERB", "AUX") else None, t.i)
-    if own is not None or t.pos not in ("VERB", "AUX"):
+    if t.pos not in ("VERB", "AUX"):
+        return _noun_date(p, t)
+    own = clause_date(p, t.i, t.i)
+    if own is not None:
         return own
     kids = {c.lemma.lower() for c in p.children(t.i) if c.dep in ("advmod", "mark")}
     head = p.tokens[t.head]
@@ -245,6 +255,33 @@ def _date(p: Parsed, t: Tok) -> Phrase | None:
             break
         if a.pos in ("VERB", "AUX"):
             return clause_date(p, a.i, a.i)
+    return None
+
+
+def _noun_date(p: Parsed, t: Tok) -> Phrase | None:
+    """The date written under a visit noun, not under another visit inside it ("his
+    first trip to X since his visit in 2000")."""
+    other = {
+        j
+        for c in p.children(t.i)
+        if c.dep == "prep" and c.text.lower() in ("since", "after", "before")
+        for j in p.subtree(c.i)
+    }
+    for i in p.subtree(t.i):
+        if i not in other and p.tokens[i].ent == "DATE":
+            return clause_date(p, None, i)
+    return None
+
+
+def _date_after(p: Parsed, i: int) -> Phrase | None:
+    """The date under a name, or written right after it ("since X in 2009")."""
+    own = clause_date(p, None, i)
+    if own is not None:
+        return own
+    last = (p.entity_at(i) or (i, i))[1]
+    after = p.tokens[last + 1 : last + 3]
+    if len(after) == 2 and after[0].text.lower() in ("in", "on") and after[1].ent == "DATE":
+        return clause_date(p, None, after[1].i)
     return None
 
 
@@ -283,7 +320,7 @@ def _since(p: Parsed, t: Tok) -> list[_Mention]:
         if c.dep == "prep" and c.text.lower() == "since":
             for o in p.children(c.i):
                 if o.dep == "pobj" and p.tokens[o.i].ent == "PERSON":
-                    date = clause_date(p, None, o.i)
+                    date = _date_after(p, o.i)
                     out.append(_Mention(t, [(o.i, None)], _destinations(p, t), date=date))
     return out
 
@@ -301,6 +338,7 @@ def _borrow(p: Parsed, mentions: list[_Mention]) -> None:
             src = min(same, key=lambda o: abs(o.trigger.i - m.trigger.i))
             if {i for i, _ in m.travellers} - {i for i, _ in src.travellers}:
                 m.dests, m.borrowed = src.dests, True  # else that trip is told already
+                _pronouns_as(p, m, src)
             continue
         if m.trigger.pos != "NOUN" or m.trigger.lemma.lower() not in lx.VISIT_NOUNS:
             continue
@@ -312,8 +350,14 @@ def _borrow(p: Parsed, mentions: list[_Mention]) -> None:
             s = p.sentence_of(src.trigger.i)
             m.dests = [replace(d, place_in=d.place_in or (s.start, s.end)) for d in src.dests]
             m.borrowed = True
-            if all(p.tokens[i].pos == "PRON" for i, _ in m.travellers):
-                m.travellers = src.travellers  # "preparing for his arrival": that trip's
+            _pronouns_as(p, m, src)
+
+
+def _pronouns_as(p: Parsed, m: _Mention, src: _Mention) -> None:
+    """A trip told by pronouns alone is made by whoever made the trip it borrows its place
+    from ("X plans to visit Y. ... preparing for his arrival")."""
+    if all(p.tokens[i].text.lower() in PERSONAL for i, _ in m.travellers):
+        m.travellers = src.travellers
 
 
 def read_visits(p: Parsed) -> list[VisitReading]:

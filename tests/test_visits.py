@@ -74,6 +74,85 @@ CASES = [
     ("The head of the spy agency, Jonas Berg, flew to Tallinn on Friday.", [
         ("Jonas Berg", "Tallinn", "Estonia", "actual", "on Friday"),
     ]),
+    # a dateline is no traveller; "the capital" of a country named by its possessive
+    ("LIMA, Peru (AP) -- Chile's foreign minister arrived in Peru's capital on Sunday, state "
+     "media reported.", [
+        ("Chile's foreign minister", "Peru's capital", "Peru", "actual", "on Sunday"),
+    ]),
+    # an office named only by the next sentence's subject, welcomed by the host
+    ("Kenya's foreign minister arrived in Ghana's capital on Friday.\nAmina Odhiambo was "
+     "welcomed by her Ghanaian counterpart, Kwame Asante.", [
+        ("Amina Odhiambo", "Ghana's capital", "Ghana", "actual", "on Friday"),
+    ]),
+    # the one invited goes, not the one who invites; an invitation is planned
+    ("The Norwegian king invited President Ana Soto to visit Norway.", [
+        ("President Ana Soto", "Norway", "Norway", "planned", None),
+    ]),
+    # "a visit by X"; "the South" for the one country the article names "South ..."
+    ("South Sudan and Uganda signed a deal during a rare visit by Ugandan President Moses Kato "
+     "to the South.", [
+        ("Ugandan President Moses Kato", "South", "South Sudan", "actual", None),
+    ]),
+    # whoever comes with the traveller goes too; "when" takes the date of its clause
+    ("The last time Ana Soto was in Peru was on May 3, 2019, when she came with Foreign "
+     "Minister Luis Ortega.", [
+        ("Ana Soto", "Peru", "Peru", "actual", "on May 3, 2019"),
+        ("Foreign Minister Luis Ortega", "Peru", "Peru", "actual", "on May 3, 2019"),
+    ]),
+    # two visits in one sentence, the earlier told without its place
+    ("This is Ana Soto's first trip to Vietnam since her visit in March 2001.", [
+        ("Ana Soto", "Vietnam", "Vietnam", "actual", None),
+        ("Ana Soto", "Vietnam", "Vietnam", "actual", "in March 2001"),
+    ]),
+    # someone's visit told without its place: the trip told just before
+    ("Chancellor Klaus Weber arrived in Nairobi on Sunday.\nA trade deal was signed during "
+     "Foreign Minister Lena Berg's visit.", [
+        ("Chancellor Klaus Weber", "Nairobi", "Kenya", "actual", "on Sunday"),
+        ("Foreign Minister Lena Berg", "Nairobi", "Kenya", "actual", None),
+    ]),
+    # "the first visit by a [office] since X in [year]": X went too; "a" leader is nobody
+    ("Asha Rao's trip to Brazil marks the first state visit by an Indian prime minister since "
+     "Ravi Menon in 2009.", [
+        ("Asha Rao", "Brazil", "Brazil", "actual", None),
+        ("Ravi Menon", "Brazil", "Brazil", "actual", "in 2009"),
+    ]),
+    # a list of visitors, one named after "President of the Republic of X"
+    ("Three African leaders - Ana Soto, President of the Republic of Malawi Peter Banda and "
+     "Senegalese President Aminata Diop - have departed to Nairobi.", [
+        ("Ana Soto", "Nairobi", "Kenya", "actual", None),
+        ("Peter Banda", "Nairobi", "Kenya", "actual", None),
+        ("Senegalese President Aminata Diop", "Nairobi", "Kenya", "actual", None),
+    ]),
+    # talks where the parser hangs the place on the one met
+    ("Defence Minister Lena Berg held talks with her Indian counterpart Ravi Menon in New "
+     "Delhi.", [("Defence Minister Lena Berg", "New Delhi", "India", "actual", None)]),
+    # a people's place
+    ("Canadian Defence Minister Paul Roy flew to the Kenyan capital on Friday.", [
+        ("Canadian Defence Minister Paul Roy", "Kenyan capital", "Kenya", "actual", "on Friday"),
+    ]),
+    ("Mongolian President Bat Erdene arrived in the Russian Far East on Monday.", [
+        ("Mongolian President Bat Erdene", "Russian Far East", "Russia", "actual", "on Monday"),
+    ]),
+    # "his arrival" after a planned visit: that traveller's
+    ("President Luis Ortega plans to visit Brazil soon.\nAuthorities are preparing for his "
+     "arrival.", [
+        ("President Luis Ortega", "Brazil", "Brazil", "planned", None),
+        ("President Luis Ortega", "Brazil", "Brazil", "actual", None),
+    ]),
+    # an office the article names nobody for: the person whose trip there was told
+    ("Defense Secretary Lena Berg made a visit to Warsaw.\nThis is the second visit of the "
+     "head of the ministry to Warsaw.", [
+        ("Defense Secretary Lena Berg", "Warsaw", "Poland", "actual", None),
+        ("Defense Secretary Lena Berg", "Warsaw", "Poland", "actual", None),
+    ]),
+    # "he" is the subject before it, not the one spoken to; the place hung on the verb
+    ("Spokeswoman Ana Diaz said President Luis Ortega spoke to Prime Minister Lena Berg to tell "
+     "her he will be postponing the trip to Sweden.", [
+        ("President Luis Ortega", "Sweden", "Sweden", "denied", None),
+    ]),
+    # no visit: an exercise held somewhere; a city's name in a unit's
+    ("The naval drill, Exercise Southern Cross, was also held in Chile.", []),
+    ("The first ships of Task Force Lisbon began arriving in Brazil on Monday.", []),
     # no visit: a phone call, going home, a place that is the traveller's own country
     ("Egyptian President Omar Fathy spoke by phone with the Kenyan president.", []),
     ("Prime Minister Ravi Menon spoke by phone with leaders in Tokyo.", []),
@@ -118,7 +197,7 @@ def test_visit_spans_are_the_source(parsed: dict[str, Parsed], text: str) -> Non
     for v in read_visits(parsed[text]):
         for ph in [*v.visitors, v.destination, *([v.date] if v.date else [])]:
             assert text[ph.start : ph.end] == ph.text
-        a, b = v.sentence
+        a, b = v.place_in or v.sentence  # a place told in an earlier sentence
         assert a <= v.destination.start < v.destination.end <= b
         assert text[a:b].strip()
 
@@ -214,3 +293,44 @@ def test_visits_dated_apart_stay_apart() -> None:
     assert len(merge_visits([visit("on Wednesday"), visit("on Thursday")])) == 1
     assert len(merge_visits([visit(None), visit("on Monday")])) == 1
     assert len(merge_visits([visit("in 2001"), visit("in 2001")])) == 1
+
+
+def test_a_misspelt_surname_is_one_visitor() -> None:
+    from llmbrief.assemble import merge_visits
+    from llmbrief.models import DiplomaticVisit, Evidence
+
+    def visit(name: str, date: str | None) -> DiplomaticVisit:
+        return DiplomaticVisit(
+            status="actual", visitor=name, host_country="Peru", date_text=date,
+            evidence=[Evidence(quote=f"{name} arrived in Peru {date or ''}.")],
+        )  # fmt: skip
+
+    merged = merge_visits([visit("Minister Ana Villanueva", "on Tuesday"),
+                           visit("Villanueve", "on Monday")])  # fmt: skip
+    assert [r.visitor for r in merged] == ["Minister Ana Villanueva"]
+    # short names one letter apart are different people
+    assert len(merge_visits([visit("Ana Lim", None), visit("Bo Lin", None)])) == 2
+    assert len(merge_visits([visit("Ana Berg", None), visit("Bo Borg", None)])) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chancellor Klaus Weber arrived in Nairobi on Sunday.\nA trade deal was signed during "
+        "Foreign Minister Lena Berg's visit.",
+        "Kenya's foreign minister arrived in Ghana's capital on Friday.\nAmina Odhiambo was "
+        "welcomed by her Ghanaian counterpart, Kwame Asante.",
+        "Canadian Defence Minister Paul Roy flew to the Kenyan capital on Friday.",
+    ],
+)
+def test_visit_told_over_two_sentences_is_verified(parsed: dict[str, Parsed], text: str) -> None:
+    """The sentence that names the place or the visitor is evidence too."""
+    from llmbrief.assemble import visit_record
+    from llmbrief.verify import verify_record
+
+    v = read_visits(parsed[text])[-1]
+    answer = {"visit": "yes", "visitor": v.visitors[0].text, "status": v.statuses[0]}
+    record = visit_record(text, v, answer)
+    assert record is not None
+    checked = verify_record(record, text)
+    assert checked.verification is not None and checked.verification.verified, checked
