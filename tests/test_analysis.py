@@ -69,6 +69,12 @@ def test_sentence_count(parsed: list[Parsed], n: int, sentences: int) -> None:
         ("Ministers met in Lima on Monday and agreed that Peru will\nsend 300 soldiers to "
          "Haiti next year.", "Ministers met in Lima on Monday and agreed that Peru will\n"
          "send 300 soldiers to Haiti next year."),
+        # the first line is a title when the next starts anew, capitals or not
+        ("Ghana may send 200 engineers to Togo, radio station reports\nGhana is weighing "
+         "sending 200 engineers to Togo.", "Ghana may send 200 engineers to Togo, radio "
+         "station reports"),
+        ("Ghana may send 200 military engineers and medics\nto Togo, radio station reports.",
+         "Ghana may send 200 military engineers and medics\nto Togo, radio station reports."),
         # a byline or a dateline line ends its sentence
         ("Published: 4 Mar. 2025, 09:15\nGhana is weighing sending 200 engineers to Togo.",
          "Published: 4 Mar. 2025, 09:15"),

@@ -22,6 +22,13 @@ STORIES = [
     ("Chile is sending 300 firefighters to Bolivia. "
      "Later on Tuesday, Gutierrez promised to send 150 more firefighters.",
      "150", "Chile", "Bolivia", True),
+    # a name the clause places nowhere: the place word of its other mention
+    ("Ghana's Foreign Minister Kofi Mensah arrived in Abuja on Monday. "
+     "The next day Mensah pledged to send 250 engineers to Nigeria.",
+     "250", "Ghana", "Nigeria", True),
+    ("Vendara, a Brazilian shipbuilder, won the tender in May. "
+     "Vendara delivered 4 corvettes to Angola last week.",
+     "4", "Brazil", "Angola", True),
     # a clause that names both keeps them, whatever came before
     ("Egypt sent 40 trucks of flour to Gaza. "
      "Jordan delivered 25 trucks to the West Bank on Sunday.",
