@@ -207,6 +207,17 @@ PEOPLE = frozenset(
         "army",
     ]
 )
+#: Nouns of people who are not sent but may be among the dead (their lemma).
+VICTIMS = frozenset(
+    [
+        "people", "person", "civilian", "citizen", "resident", "child", "man", "woman",
+        "villager", "passenger", "patient", "journalist", "hostage", "protester",
+        "student", "worshipper", "refugee", "migrant", "inhabitant",
+    ]
+)  # fmt: skip
+#: Verbs whose subject has the losses they count ("X suffered 4,700 casualties").
+SUFFERING = frozenset(["suffer", "sustain", "incur", "lose", "take", "record", "count"])
+
 #: Nouns that count things that can be supplied (their lemma).
 MATERIEL = frozenset(
     [
@@ -343,6 +354,8 @@ PLACE_NOUNS = frozenset(
 )
 #: Verbs that ask someone else to travel: "invited X to visit" is planned.
 INVITING = frozenset(["invite", "ask", "urge", "expect", "request"])
+#: Verbs that turn a trip down: "refused to travel" is denied.
+REFUSING = frozenset(["refuse", "decline"])
 #: Verbs that call a visit off ("cancelled his trip").
 CANCELLING = frozenset(["cancel", "postpone", "scrap", "call", "delay", "drop", "abandon"])
 

@@ -145,6 +145,8 @@ def travellers(p: Parsed, t: Tok) -> list[int]:
         return [j for c in p.children(t.i) if c.dep in ("dobj", "nsubjpass")
                 for j in _with_conj(p, c.i)]  # fmt: skip
     chain = _chain(p, t.i)
+    if chain[-1].pos == "ADP" and chain[-1].dep == "prep":  # "opted against going"
+        chain.append(p.tokens[chain[-1].head])
     for k, v in enumerate(chain):
         kids = p.children(v.i)
         if k > 0 and chain[k - 1].dep == "xcomp":
@@ -346,10 +348,68 @@ def candidates(
 
 def people(p: Parsed, i: int) -> list[tuple[int, Phrase | None]]:
     """A traveller token as people: the names in apposition to it, with it as their
-    office, or the token itself."""
+    office, or the token itself; "they" as the group named before it."""
+    if p.tokens[i].text.lower() in ("they", "them", "their"):
+        group = _earlier_group(p, i)
+        if group is not None:
+            named = _named(p, group)
+            if named:
+                office = noun_phrase(p, group)
+                return [(j, office) for j in named]
+            return [(j, None) for j in _holders_by_country(p, group)]
     named = _named(p, i)
     if named:
         appos = [min(p.subtree(c.i)) for c in p.children(i) if c.dep == "appos"]
         office = noun_phrase(p, i, stop_at=min(appos) if appos else None)
         return [(j, office) for j in named]
     return [(i, None)]
+
+
+def _earlier_group(p: Parsed, i: int) -> int | None:
+    """The group a plural pronoun stands for: the nearest plural office that is a subject
+    before it, in its sentence or the one before ("The leaders of A and B have sent
+    envoys, ... why they opted against going")."""
+    first = p.sents[max(0, p.tokens[i].sent - 1)].first
+    for j in range(i - 1, first - 1, -1):
+        t = p.tokens[j]
+        if t.dep in ("nsubj", "nsubjpass") and t.tag in ("NNS", "NNPS"):
+            return j if t.lemma.lower() in lx.OFFICES else None
+    return None
+
+
+def _holders_by_country(p: Parsed, group: int) -> list[int]:
+    """ "the leaders of A, B and C": for each country, the person the article names as
+    being of it (by a title or a demonym written with one of their mentions)."""
+    countries = [
+        country
+        for c in p.children(group)
+        if c.dep == "prep" and c.text.lower() == "of"
+        for o in p.children(c.i)
+        if o.dep == "pobj"
+        for j in _with_conj(p, o.i)
+        if (country := noun_phrase(p, j).country) is not None
+    ]
+    out: list[int] = []
+    for country in countries:
+        for t in p.tokens:
+            ent = p.entity_at(t.i) if t.ent == "PERSON" else None
+            if ent is None or t.i != ent[1] or t.i in out or not _a_person(p, t.i):
+                continue
+            if any(_a_country_word(p.tokens[k].text) for k in range(ent[0], ent[1] + 1)):
+                continue  # a place the tagger took for a person ("Congo Brazzaville")
+            theirs = own_country(p, noun_phrase(p, t.i))
+            if theirs is not None and _one_country(theirs, country):
+                head = p.tokens[t.head]  # the name's last word, where the tagger stopped short
+                last = t.head if t.dep == "compound" and head.pos == "PROPN" else t.i
+                out.append(last)
+                break
+    return out
+
+
+_COUNTRY_FILLERS = frozenset(["republic", "democratic", "the", "of", "and", "people's", "dr"])
+
+
+def _one_country(a: str, b: str) -> bool:
+    """The same country, also where a demonym is shared ("Congolese": either Congo)."""
+    words_a = set(a.lower().split()) - _COUNTRY_FILLERS
+    return a == b or bool(words_a & (set(b.lower().split()) - _COUNTRY_FILLERS))

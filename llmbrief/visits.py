@@ -234,6 +234,15 @@ def _visit_status(p: Parsed, t: Tok) -> str:
     return "actual"
 
 
+def _turned_down(p: Parsed, t: Tok) -> bool:
+    """A trip the grammar says did not happen: "opted against going", "refused to travel"
+    (only "denied" is offered: the small model reads past "against")."""
+    head = p.tokens[t.head]
+    if t.dep == "pcomp" and head.text.lower() == "against":
+        return True
+    return t.dep == "xcomp" and head.lemma.lower() in lx.REFUSING
+
+
 _WHEN = frozenset(["when", "while", "as"])
 _TIMES = frozenset(["time", "day", "occasion"])
 
@@ -336,6 +345,8 @@ def _borrow(p: Parsed, mentions: list[_Mention]) -> None:
         same = [o for o in mentions if o.dests and not o.borrowed and o.trigger.sent == sent]
         if same:
             src = min(same, key=lambda o: abs(o.trigger.i - m.trigger.i))
+            if _pronouns_only(p, m) and (m.date is None or _same_date(m.date, src.date)):
+                continue  # "arrived in X, where he will meet Y": the same trip
             if {i for i, _ in m.travellers} - {i for i, _ in src.travellers}:
                 m.dests, m.borrowed = src.dests, True  # else that trip is told already
                 _pronouns_as(p, m, src)
@@ -356,8 +367,16 @@ def _borrow(p: Parsed, mentions: list[_Mention]) -> None:
 def _pronouns_as(p: Parsed, m: _Mention, src: _Mention) -> None:
     """A trip told by pronouns alone is made by whoever made the trip it borrows its place
     from ("X plans to visit Y. ... preparing for his arrival")."""
-    if all(p.tokens[i].text.lower() in PERSONAL for i, _ in m.travellers):
+    if _pronouns_only(p, m):
         m.travellers = src.travellers
+
+
+def _pronouns_only(p: Parsed, m: _Mention) -> bool:
+    return all(p.tokens[i].text.lower() in PERSONAL for i, _ in m.travellers)
+
+
+def _same_date(a: Phrase, b: Phrase | None) -> bool:
+    return b is not None and a.text == b.text
 
 
 def read_visits(p: Parsed) -> list[VisitReading]:
@@ -372,11 +391,13 @@ def read_visits(p: Parsed) -> list[VisitReading]:
         if not hosts:
             continue
         s = p.sentence_of(t.i)
-        status = allowed_statuses(_visit_status(p, t))
+        status = ["denied"] if _turned_down(p, t) else allowed_statuses(_visit_status(p, t))
         for i, office in m.travellers:
             visitors, named_in, role = candidates(p, i, hosts)
             if not visitors:
                 continue
+            if named_in is None and not s.start <= visitors[0].start < s.end:
+                named_in = _sentence_at(p, visitors[0])  # a group's member named elsewhere
             home = own_country(p, visitors[0])
             for d in m.dests:
                 host = d.place.country

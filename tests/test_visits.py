@@ -150,6 +150,21 @@ CASES = [
      "her he will be postponing the trip to Sweden.", [
         ("President Luis Ortega", "Sweden", "Sweden", "denied", None),
     ]),
+    # "they" as the leaders of several countries, each named later; a trip turned down
+    ("The leaders of Peru, Chile and Bolivia have sent envoys, the spokesman said, adding that "
+     "they opted against going to Brazil in person.\nPeruvian President Rosa Quispe had a "
+     "fever, while her Chilean counterpart Tomas Vidal Rojas stayed home.", [
+        ("Peruvian President Rosa Quispe", "Brazil", "Brazil", "denied", None),
+        ("Tomas Vidal Rojas", "Brazil", "Brazil", "denied", None),
+    ]),
+    ("Kenyan President Grace Mwangi refused to travel to Tanzania.", [
+        ("Kenyan President Grace Mwangi", "Tanzania", "Tanzania", "denied", None),
+    ]),
+    # "where she will meet" is the same trip, not a second, planned one
+    ("Defence Minister Lena Berg arrived in Oslo on Monday, where she will meet her Norwegian "
+     "counterpart.", [
+        ("Defence Minister Lena Berg", "Oslo", "Norway", "actual", "on Monday"),
+    ]),
     # no visit: an exercise held somewhere; a city's name in a unit's
     ("The naval drill, Exercise Southern Cross, was also held in Chile.", []),
     ("The first ships of Task Force Lisbon began arriving in Brazil on Monday.", []),
@@ -205,6 +220,10 @@ def test_visit_spans_are_the_source(parsed: dict[str, Parsed], text: str) -> Non
 @pytest.mark.parametrize(
     ("text", "not_offered"),
     [
+        (
+            "Kenyan President Grace Mwangi refused to travel to Tanzania.",
+            ["actual", "planned", "possible"],
+        ),
         ("President Ana Soto will travel to Kenya and Ghana in June.", ["actual", "denied"]),
         ("French President Paul Girard did not travel to Algeria.", ["planned", "possible"]),
         ("Chancellor Klaus Weber cancelled his trip to Brazil.", ["planned", "possible"]),
