@@ -14,6 +14,7 @@ denied.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from llmbrief import lexicon as lx
@@ -345,7 +346,7 @@ def _borrow(p: Parsed, mentions: list[_Mention]) -> None:
         same = [o for o in mentions if o.dests and not o.borrowed and o.trigger.sent == sent]
         if same:
             src = min(same, key=lambda o: abs(o.trigger.i - m.trigger.i))
-            if _pronouns_only(p, m) and (m.date is None or _same_date(m.date, src.date)):
+            if _pronouns_only(p, m) and not _another_date(m.date, src.date):
                 continue  # "arrived in X, where he will meet Y": the same trip
             if {i for i, _ in m.travellers} - {i for i, _ in src.travellers}:
                 m.dests, m.borrowed = src.dests, True  # else that trip is told already
@@ -375,8 +376,13 @@ def _pronouns_only(p: Parsed, m: _Mention) -> bool:
     return all(p.tokens[i].text.lower() in PERSONAL for i, _ in m.travellers)
 
 
-def _same_date(a: Phrase, b: Phrase | None) -> bool:
-    return b is not None and a.text == b.text
+_EARLIER = re.compile(r"\d|\b[A-Z]|\b(?:last|ago|previous|earlier)\b")
+
+
+def _another_date(a: Phrase | None, b: Phrase | None) -> bool:
+    """Whether a trip's own date sets it apart from another trip's: a point in time
+    ("in July 2000", "last year"), not "in years" ("his first visit in years")."""
+    return a is not None and (b is None or a.text != b.text) and bool(_EARLIER.search(a.text))
 
 
 def read_visits(p: Parsed) -> list[VisitReading]:
