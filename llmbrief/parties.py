@@ -1,4 +1,4 @@
-"""Who sends or supplies, who receives, whose losses: the parties of a number.
+"""Who sends or supplies, who receives: the parties of a number.
 
 Takes a parsed article, the number's anchor token, the head of the words it
 counts and its governing verb; gives candidate parties ranked by the parse,
@@ -332,29 +332,3 @@ def parties(p: Parsed, anchor: int, head: int | None, verb: int | None, end_char
             _add(out.weak, ph)
     return out
 
-
-def force_of(p: Parsed, anchor: int, head: int | None, counted: Phrase | None) -> Phrase | None:
-    """Whose losses: the people counted, their possessor, or "losses of X"."""
-    if head is not None:
-        for c in p.children(head):
-            if c.dep == "poss":
-                return noun_phrase(p, c.i)
-            if c.dep == "prep" and c.text.lower() in ("of", "among"):
-                for o in p.children(c.i):
-                    if o.dep == "pobj":
-                        return noun_phrase(p, o.i)
-        if p.tokens[head].lemma.lower() in lx.PEOPLE or p.tokens[head].pos == "PROPN":
-            return counted
-        losses = lx.CASUALTY | lx.KILLED | lx.WOUNDED
-        if (
-            counted is not None
-            and p.tokens[head].pos == "NOUN"
-            and (p.tokens[head].lemma.lower() not in losses)
-        ):
-            return counted
-    for c in p.children(anchor):  # "2,000 of them", "3,000 among the troops"
-        if c.dep == "prep" and c.text.lower() in ("of", "among"):
-            for o in p.children(c.i):
-                if o.dep == "pobj" and o.pos != "PRON":
-                    return noun_phrase(p, o.i)
-    return None

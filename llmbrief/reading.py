@@ -28,8 +28,9 @@ from llmbrief.attach import (
 )
 from llmbrief.carry import carried, context_sentences, moves
 from llmbrief.claims import claimants
+from llmbrief.forces import force_of
 from llmbrief.numbers import FoundFigure, find_figures
-from llmbrief.parties import Parties, force_of, parties
+from llmbrief.parties import Parties, parties
 
 #: Longest piece of text shown in one question; longer sentences are cut around the number.
 MAX_SHOWN_CHARS = 700

@@ -6,7 +6,8 @@ import pytest
 
 from llmbrief.analysis import Parsed, parse_many
 from llmbrief.attach import Phrase, anchor_token, counted, governing_verb
-from llmbrief.parties import force_of, parties
+from llmbrief.forces import force_of
+from llmbrief.parties import parties
 
 # (sentence, figure, first sender, first receiver); None: no candidate at all
 SENDS = [
@@ -80,6 +81,20 @@ FORCES = [
     ("The army's 40 dead were buried on Friday.", "40", "army"),
     ("The fighting killed 2,000 of them.", "2,000", None),
     ("The shelling of the market left 2,000 killed.", "2,000", None),
+    # a pronoun possessor is no force; the people it counts are
+    ("Chad said that 12 of its citizens were killed.", "12", "its citizens"),
+    # "them" and "others": the people they stand for, without another figure
+    ("Kenya's roughly 1,000 police officers were sent to Haiti and 40 of them were wounded.",
+     "40", "Kenya"),
+    ("Three nurses were killed in the raid and 10 others were injured.", "10", "nurses"),
+    # an elliptical count shares its neighbour's people
+    ("At least 30 villagers died and 12 were wounded, local officials said.", "12",
+     "villagers"),
+    # whoever suffered the count, or the count it is part of
+    ("The Sudanese army suffered 900 casualties, including 300 deaths.", "300",
+     "Sudanese army"),
+    # who reports it is not whose losses
+    ("Medics said 40 were killed.", "40", None),
 ]  # fmt: skip
 
 TEXTS = sorted({row[0] for row in SENDS + ALSO + FORCES})
