@@ -331,4 +331,3 @@ def parties(p: Parsed, anchor: int, head: int | None, verb: int | None, end_char
         if ph.party.lower() not in known:
             _add(out.weak, ph)
     return out
-
