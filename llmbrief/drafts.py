@@ -12,16 +12,21 @@ The grammar llama-cpp-python builds from such a schema is
 ``json.dumps`` writes them. A guess is only a guess: the decoder checks each of
 its tokens against the model's own constrained greedy choice and keeps the
 choice, so a wrong guess costs time, never a different answer.
+
+:class:`TokenHabits` splits a guess into tokens the way the model itself wrote
+the same text before (``North Korea`` + ``n``, where the tokenizer would write
+``North Korean``): a guess's text can be right and its tokens still wrong, and
+each such token cost a model call and the evaluation of the rest of the guess.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["AnswerShape", "shape_of"]
+__all__ = ["AnswerShape", "TokenHabits", "shape_of"]
 
 
 @dataclass(frozen=True)
@@ -115,3 +120,84 @@ def _usual(piece: _Piece) -> str:
     if piece.optional_space:
         return " " if piece.spaced else ""
     return piece.choices[0]
+
+
+class TokenHabits:
+    """How the model splits answer text into tokens, learnt from the answers it wrote.
+
+    For each token of an answer it remembers the token before it and the text ahead
+    of it up to the next quote (``North Korean"``); a guess is split the same way
+    wherever the same token and text come up again, and as the tokenizer splits it
+    elsewhere. Where the model has written the same text both ways (``{ "`` as one
+    token or two), the guess stops after that token: half the time the rest of it
+    would be evaluated for nothing. ``piece`` gives a token's text, ``tokenize`` the
+    tokenizer's split.
+    """
+
+    def __init__(
+        self,
+        piece: Callable[[int], str],
+        tokenize: Callable[[str], list[int]],
+        *,
+        limit: int = 50_000,
+    ) -> None:
+        self._piece_of = piece
+        self._tokenize = tokenize
+        self._pieces: dict[int, str] = {}
+        self._seen: dict[tuple[int, str], int] = {}
+        self._both_ways: set[tuple[int, str]] = set()
+        self.limit = limit
+
+    def learn(self, prev: int, tokens: Sequence[int]) -> None:
+        """The model wrote ``tokens`` after the token ``prev``."""
+        if len(self._seen) > self.limit:
+            self._seen.clear()
+            self._both_ways.clear()
+        text = "".join(self._piece(t) for t in tokens)
+        at = 0
+        for t in tokens:
+            key = (prev, _ahead(text, at))
+            if self._seen.setdefault(key, t) != t:
+                self._seen[key] = t
+                self._both_ways.add(key)
+            at += len(self._piece(t))
+            prev = t
+
+    def split(self, prev: int, text: str) -> list[int]:
+        """Tokens for ``text`` written after ``prev``: the model's habits, else the tokenizer's."""
+        out: list[int] = []
+        at = 0
+        canonical: list[int] = []  # the tokenizer's split of text[at:], next token last
+        while at < len(text):
+            key = (prev, _ahead(text, at))
+            token = self._seen.get(key)
+            if token is not None and self._fits(token, text, at):
+                if key in self._both_ways:
+                    return [*out, token]
+                canonical = []
+            else:
+                if not canonical:
+                    canonical = self._tokenize(text[at:])[::-1]
+                token = canonical.pop() if canonical else None
+                if token is None or not self._fits(token, text, at):
+                    break  # the tokenizer's pieces do not spell the text: guess no further
+            out.append(token)
+            at += len(self._piece(token))
+            prev = token
+        return out
+
+    def _fits(self, token: int, text: str, at: int) -> bool:
+        piece = self._piece(token)
+        return bool(piece) and text.startswith(piece, at)
+
+    def _piece(self, token: int) -> str:
+        piece = self._pieces.get(token)
+        if piece is None:
+            piece = self._pieces[token] = self._piece_of(token)
+        return piece
+
+
+def _ahead(text: str, at: int) -> str:
+    """The text from ``at`` up to and including the next quote after its first character."""
+    end = text.find('"', at + 1)
+    return text[at:] if end < 0 else text[at : end + 1]

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from llmbrief.drafts import AnswerShape
+from llmbrief.drafts import AnswerShape, TokenHabits
 from llmbrief.prefixstore import PrefixStore
 
 __all__ = ["Chooser", "Decoded", "FastDecoder", "LlamaSide", "Model", "PrefixCache"]
@@ -301,6 +301,7 @@ class FastDecoder:
         self.n_batch = model.n_batch
         self.n_ctx = model.n_ctx
         self.cache = PrefixCache(model, store=store)
+        self.habits = TokenHabits(lambda t: model.text([t], ()), model.tokenize)
         self._max_tokens = 0
 
     def decode(
@@ -325,7 +326,7 @@ class FastDecoder:
             self.cache.save()
             pending = []
             if self._choose(out, chooser, self._logits(0)):
-                return self._done(out, chooser)
+                return self._done(out, chooser, prompt)
             pending = [out.tokens[-1]]
         while len(out.tokens) < max_tokens:
             guess = self._guess(prompt, out.tokens, shape)
@@ -337,7 +338,7 @@ class FastDecoder:
             for j in range(len(guess) + 1):
                 if self._choose(out, chooser, self._logits(j)):
                     self.cache.truncate(end - len(guess) + j)
-                    return self._done(out, chooser)
+                    return self._done(out, chooser, prompt)
                 if j < len(guess) and out.tokens[-1] == guess[j]:
                     out.guessed += 1
                     continue
@@ -345,7 +346,7 @@ class FastDecoder:
                 self.cache.truncate(end - len(guess) + j)
                 pending = [out.tokens[-1]]
                 break
-        return self._done(out, chooser)
+        return self._done(out, chooser, prompt)
 
     def _choose(self, out: Decoded, chooser: Chooser, logits: Any) -> bool:
         """Append the model's next token to ``out``; True when the answer is finished."""
@@ -357,8 +358,9 @@ class FastDecoder:
         out.tokens.append(token)
         return len(out.tokens) >= self._max_tokens
 
-    def _done(self, out: Decoded, chooser: Chooser) -> Decoded:
+    def _done(self, out: Decoded, chooser: Chooser, prompt: Sequence[int]) -> Decoded:
         out.stats = dict(chooser.stats)
+        self.habits.learn(prompt[-1], out.tokens)
         return out
 
     def _guess(
@@ -367,7 +369,9 @@ class FastDecoder:
         if shape is None:
             return []
         rest = shape.rest(self.model.text(written, prompt))
-        return self.model.tokenize(rest) if rest else []
+        if not rest:
+            return []
+        return self.habits.split(written[-1] if written else prompt[-1], rest)
 
     def _decode(self, tokens: Sequence[int], *, outputs: int) -> None:
         """Evaluate ``tokens`` after what is in memory; logits for the last ``outputs`` of them."""

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from llmbrief.drafts import AnswerShape, shape_of
+from llmbrief.drafts import AnswerShape, TokenHabits, shape_of
 
 SCHEMA = {
     "type": "object",
@@ -81,3 +81,45 @@ def test_values_are_written_as_json_writes_them() -> None:
 )
 def test_any_other_schema_is_not_guessed(schema: dict[str, object]) -> None:
     assert shape_of(schema) is None
+
+
+PIECES = ["{", ' "', " ", '"', "North", " Korea", " Korean", "n", '",', '"}', "K", "ursk", "Kursk"]
+
+
+def _habits() -> TokenHabits:
+    def tokenize(text: str) -> list[int]:  # longest piece first, as a tokenizer would
+        out, at = [], 0
+        while at < len(text):
+            t = max((i for i, p in enumerate(PIECES) if text.startswith(p, at)),
+                    key=lambda i: len(PIECES[i]))  # fmt: skip
+            out.append(t)
+            at += len(PIECES[t])
+        return out
+
+    return TokenHabits(PIECES.__getitem__, tokenize)
+
+
+def _texts(tokens: list[int]) -> list[str]:
+    return [PIECES[t] for t in tokens]
+
+
+def test_a_guess_is_split_as_the_tokenizer_splits_it_until_the_model_showed_its_way() -> None:
+    habits = _habits()
+    text = '"North Korean", "Kursk"}'
+    assert _texts(habits.split(0, text)) == ['"', "North", " Korean", '",', ' "', "Kursk", '"}']
+    model_wrote = [3, 4, 5, 7, 8, 1, 10, 11, 9]  # '"North Korea' 'n' ... 'K' 'ursk'
+    habits.learn(0, model_wrote)
+    assert habits.split(0, text) == model_wrote
+    # the same text after another token is not the same habit
+    assert _texts(habits.split(4, ' Korean"')) == [" Korea", "n", '"']
+    assert _texts(habits.split(1, ' Korean"')) == [" Korean", '"']
+    # a text the model never wrote: the tokenizer's way, the habits again where they apply
+    assert _texts(habits.split(4, ' Korea", "Kursk"}')) == [" Korea", '",', ' "', "K", "ursk", '"}']
+
+
+def test_a_guess_stops_after_a_token_the_model_has_written_both_ways() -> None:
+    habits = _habits()
+    habits.learn(0, [1, 4])  # '{' then ' "' ...
+    habits.learn(0, [2, 3, 4])  # ... or ' ' then '"'
+    assert _texts(habits.split(0, ' "North')) == [" "]
+    assert _texts(habits.split(2, '"North')) == ['"', "North"]

@@ -210,6 +210,31 @@ def test_an_answer_the_guess_gets_right_takes_one_model_call() -> None:
     assert got.prompt_evaluated < len(second) - MIN_PREFIX
 
 
+def test_the_model_s_own_split_of_a_text_is_guessed_the_next_time() -> None:
+    target = TARGETS[0]
+    model = ScriptedModel(target, seed=0)
+
+    def one_character_at_a_time(history: list[int]) -> np.ndarray:
+        written = model.text(history[model.prompt_len :], ())
+        rest = model.target[len(written) :]
+        out = np.zeros(EOG + 1, dtype=np.float32)
+        out[VOCAB.index(rest[0]) if rest else EOG] = 1.0
+        return out
+
+    model._logits = one_character_at_a_time  # type: ignore[method-assign]
+    decoder = FastDecoder(model)
+    calls = []
+    for question in ("Number: 30\n", "Number: some 30\n", "Number: 30 again\n"):
+        prompt = _prompt(model, question)
+        model.prompt_len = len(prompt)
+        got = decoder.decode(prompt, PythonGrammar(), _shape(), 200)
+        assert model.text(got.tokens, ()) == target
+        calls.append(got.model_calls)
+    assert calls[0] > 10  # the tokenizer's long pieces guessed, one character written
+    # the model's way, learnt from the answer before: the fewest calls a batch of 64 allows
+    assert calls[1] == calls[2] == -(-len(target) // ScriptedModel.n_batch)
+
+
 def _no_surprises(model: ScriptedModel) -> Any:
     def logits(history: list[int]) -> np.ndarray:
         written = model.text(history[model.prompt_len :], ())

@@ -133,8 +133,16 @@ def test_the_grammar_chooser_picks_the_best_allowed_token_of_the_whole_vocabular
                     mask = chooser.allowed(np.arange(chooser.n_vocab, dtype=np.intc), logits)
                     expected = int(np.argmax(np.where(mask, logits, -np.inf)))
                     assert chooser.choose(logits) == expected
+                # the best allowed token ranked about 1,000th: settled among the best 4,096
+                logits = rng.normal(size=chooser.n_vocab).astype(np.float32)
+                mask = chooser.allowed(np.arange(chooser.n_vocab, dtype=np.intc), logits)
+                logits[np.flatnonzero(mask)] -= 10.0
+                best = int(rng.choice(np.flatnonzero(mask)))
+                logits[best] = np.sort(logits)[-1000]
+                assert chooser.choose(logits) == best
                 for t in model.llama.tokenize(text.encode(), add_bos=False, special=False):
                     chooser.accept(t)
-            assert sum(chooser.stats.values()) == 15
+            assert sum(chooser.stats.values()) == 20
+            assert chooser.stats["wide"] >= 5
     finally:
         model.close()
