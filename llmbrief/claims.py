@@ -57,22 +57,45 @@ def _objects(p: Parsed, prep: int) -> list[Phrase]:
             ]
             out.extend(x for b in by for x in _objects(p, b.i))
             continue
-        out.append(noun_phrase(p, o.i))
+        out.append(_titled(p, o.i))
     return out
 
 
+def _titled(p: Parsed, i: int) -> Phrase:
+    """A name with the rest of its title ("the High Representative for Foreign Affairs
+    X": the office's "for" words and the name after them are one phrase)."""
+    ph = noun_phrase(p, i)
+    if p.tokens[i].pos != "PROPN":
+        return ph
+    for c in p.children(i):
+        if c.dep == "prep" and c.text.lower() == "for" and c.start >= ph.end:
+            for o in p.children(c.i):
+                if o.dep == "pobj" and o.pos == "PROPN":
+                    tail = noun_phrase(p, o.i)
+                    if "," not in p.text[ph.end : tail.end]:
+                        text = p.text[ph.start : tail.end]
+                        return Phrase(ph.start, tail.end, text, ph.country, ph.label)
+    return ph
+
+
 def _reports(p: Parsed, v: Tok) -> bool:
-    """Whether a verb of saying reports here: "claimed responsibility for" does not."""
+    """Whether a verb of saying reports here: "claimed responsibility for" does not, nor
+    "put" or "place" without "at"."""
     if v.pos not in ("VERB", "AUX") or v.lemma.lower() not in lx.REPORTING:
         return False
-    return not any(c.dep == "dobj" and c.lemma.lower() in lx.CLAIMED_DEEDS for c in p.children(v.i))
+    kids = p.children(v.i)
+    if v.lemma.lower() in lx.ESTIMATING_AT and not any(
+        c.dep == "prep" and c.text.lower() == "at" for c in kids
+    ):
+        return False  # "put the toll at 40" reports; "putting forces on the ground" does not
+    return not any(c.dep == "dobj" and c.lemma.lower() in lx.CLAIMED_DEEDS for c in kids)
 
 
 def _reporting_subject(p: Parsed, v: Tok) -> tuple[Phrase | None, bool]:
     """The subject of a reporting verb, and whether it is only a pronoun."""
     subjectless = not any(c.dep in ("nsubj", "nsubjpass", "agent") for c in p.children(v.i))
     if subjectless and v.tag in ("VBD", "VBZ", "VBP"):
-        left = _left_source(p, v)
+        left = _left_source(p, v) or _said_in(p, v)
         if left is not None:
             return left, False
     if v.tag == "VBG" and v.dep == "acl":  # "a video released by X claiming that..."
@@ -81,7 +104,12 @@ def _reporting_subject(p: Parsed, v: Tok) -> tuple[Phrase | None, bool]:
         if c.dep in ("nsubj", "nsubjpass"):
             if c.pos == "PRON" or c.text.lower() in _WEAK:
                 return None, True
-            if c.dep == "nsubjpass" or not _is_source(p, c.i):
+            if c.dep == "nsubjpass":
+                continue
+            if not _is_source(p, c.i):  # "a statement published by X said"
+                doc = _document_source(p, c)
+                if doc is not None:
+                    return doc, False
                 continue
             return _full_subject(p, c.i), False
         if c.dep == "agent":
@@ -113,6 +141,17 @@ def _left_source(p: Parsed, v: Tok) -> Phrase | None:
     return _full_subject(p, best) if best is not None else None
 
 
+def _said_in(p: Parsed, v: Tok) -> Phrase | None:
+    """Who stands behind the document a subjectless "said" is "in" ("... said in a
+    statement published on the website of X", "said in a report issued by X")."""
+    for c in p.children(v.i):
+        if c.dep == "prep" and c.text.lower() == "in":
+            for o in p.children(c.i):
+                if o.dep == "pobj" and not _is_source(p, o.i):
+                    return _document_source(p, o)
+    return None
+
+
 def _document_source(p: Parsed, noun: Tok) -> Phrase | None:
     """Who stands behind a document that claims ("a statement issued by X claiming"):
     the noun itself when it is a source, else the agent of a participle on it."""
@@ -125,6 +164,24 @@ def _document_source(p: Parsed, noun: Tok) -> Phrase | None:
                     found = _objects(p, b.i)
                     if found:
                         return found[0]
+                if b.dep == "prep" and b.text.lower() in ("on", "at"):
+                    # "published on the website of X", "posted on X's channel"
+                    for o in p.children(b.i):
+                        owner = _owner(p, o) if o.dep == "pobj" else None
+                        if owner is not None:
+                            return owner
+    return None
+
+
+def _owner(p: Parsed, noun: Tok) -> Phrase | None:
+    """Whose a place of publication is: its possessor or its "of" object, if a source."""
+    for c in p.children(noun.i):
+        if c.dep == "poss" and _is_source(p, c.i):
+            return noun_phrase(p, c.i)
+        if c.dep == "prep" and c.text.lower() == "of":
+            for o in p.children(c.i):
+                if o.dep == "pobj" and _is_source(p, o.i):
+                    return noun_phrase(p, o.i)
     return None
 
 
@@ -195,7 +252,78 @@ def claimants(p: Parsed, anchor: int) -> tuple[list[Phrase], int | None]:
         # (news pages often give every sentence a paragraph of its own)
         before, _ = sentence_claimants(p, sent - 1, None)
         return (before, sent - 1) if before else ([], None)
-    if p.paragraph_start(sent):
+    after = _this_was_said(p, sent)  # "... 500,000 shells. This was stated by X."
+    if after is None and _first_person(p, sent):  # "... we will deliver 500,000 shells.
+        after = _speaker_after(p, sent)  # This means ..., X said."
+    if after is not None:
+        return after
+    if _breaks_attribution(p, sent):
         return [], None
     before, _ = sentence_claimants(p, sent - 1, None)
     return (before, sent - 1) if before else ([], None)
+
+
+def _breaks_attribution(p: Parsed, sent: int) -> bool:
+    """Whether the previous sentence's source stops before sentence ``sent``: at a new
+    paragraph, and at a line break, unless the line before only announces what follows
+    ("The ministry reported on Monday." / "At least 41 people were killed")."""
+    if p.paragraph_start(sent):
+        return True
+    gap = p.text[p.sents[sent - 1].end : p.sents[sent].start]
+    return "\n" in gap and not _announces(p, sent - 1)
+
+
+def _announces(p: Parsed, sent: int) -> bool:
+    """Whether a sentence reports without saying what: a reporting verb with no object
+    or clause of its own ("The ministry reported on Monday.")."""
+    s = p.sents[sent]
+    content = ("ccomp", "dobj", "xcomp", "parataxis", "nsubjpass", "attr")
+    return any(
+        _reports(p, p.tokens[i]) and not any(c.dep in content for c in p.children(i))
+        for i in range(s.first, s.last + 1)
+    )
+
+
+def _this_was_said(p: Parsed, sent: int) -> tuple[list[Phrase], int] | None:
+    """The source of the next sentence when it reports this one ("This was stated by X",
+    "X said this on Friday"), in the same paragraph."""
+    k = sent + 1
+    if k >= len(p.sents) or p.paragraph_start(k):
+        return None
+    s = p.sents[k]
+    for i in range(s.first, s.last + 1):
+        v = p.tokens[i]
+        if not _reports(p, v):
+            continue
+        if any(
+            c.lemma.lower() in ("this", "that") and c.dep in ("nsubjpass", "dobj")
+            for c in p.children(v.i)
+        ):
+            found = [o for c in p.children(v.i) if c.dep == "agent" for o in _objects(p, c.i)]
+            subj = found[0] if found else _reporting_subject(p, v)[0]
+            if subj is not None and subj.text:
+                return [subj], k
+    return None
+
+
+_FIRST_PERSON = frozenset(["i", "we", "me", "us", "my", "our", "ours"])
+
+
+def _first_person(p: Parsed, sent: int) -> bool:
+    s = p.sents[sent]
+    return any(
+        p.tokens[i].pos == "PRON" and p.tokens[i].text.lower() in _FIRST_PERSON
+        for i in range(s.first, s.last + 1)
+    )
+
+
+def _speaker_after(p: Parsed, sent: int, reach: int = 2) -> tuple[list[Phrase], int] | None:
+    """Who says a first-person sentence, named by a later sentence of its paragraph that
+    goes on speaking ("..., we will deliver 1,000 shells by May. We also ..., X said.")."""
+    for k in range(sent + 1, min(sent + 1 + reach, len(p.sents))):
+        if p.paragraph_start(k) or not _first_person(p, k):
+            return None
+        found, _ = sentence_claimants(p, k, None)
+        if found:
+            return found, k
+    return None

@@ -56,6 +56,8 @@ REPORTING = frozenset(
         "release",
     ]
 )
+#: Reporting verbs that report only with "at" ("put the toll at 40").
+ESTIMATING_AT = frozenset(["put", "place"])
 #: Reporting verbs whose object clause is denied.
 DENYING = frozenset(["deny", "reject", "dismiss", "refute", "rebuff"])
 

@@ -177,18 +177,19 @@ def read_numbers(text: str, p: Parsed) -> list[NumberReading]:
         found = carried(p, t.parties, t.anchor, _moves_people(t), known)
         att = _attach(p, replace(t, parties=found), prefer)
         s = p.sentence_of(att.anchor)
-        ev_start = s.start
-        if att.claimant_sentence is not None:
-            ev_start = p.sents[att.claimant_sentence].start
+        ev_start, ev_end = s.start, s.end
+        if att.claimant_sentence is not None:  # the sentence before, or a speech tag after
+            ev_start = min(ev_start, p.sents[att.claimant_sentence].start)
+            ev_end = max(ev_end, p.sents[att.claimant_sentence].end)
         out.append(
             NumberReading(
                 figure=t.figure,
                 attachment=att,
                 sentence=(s.start, s.end),
-                evidence=(ev_start, s.end),
+                evidence=(ev_start, ev_end),
                 context=tuple(
                     (p.sents[i].start, p.sents[i].end)
-                    for i in context_sentences(p, found, (ev_start, s.end))
+                    for i in context_sentences(p, found, (ev_start, ev_end))
                 ),
             )
         )

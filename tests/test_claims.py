@@ -58,6 +58,22 @@ CASES = [
      "rejected.", "300", "United Nations", None),
     ("This is a video released by Sudan's rapid support unit claiming that 40 soldiers were "
      "captured.", "40", "Sudan's rapid support unit", None),
+    # a subjectless "said in" a document: who published it
+    ("So far we have shipped 300 generators, said a statement published on the website of the "
+     "Red Cross.", "300", "Red Cross", None),
+    # a line break ends the attribution of a line that says what it reports
+    ("According to the monitoring group, 20 trucks reached Goma on Monday.\nRwanda pledged 500 "
+     "tents to the camps.", "500", None, None),
+    # quoted speech: the speaker named at the end of the paragraph
+    ("We will ship 40 ambulances by May. By June we will have sent 90 in total, Mendes said.",
+     "40", "Mendes", 1),
+    # "This was stated by X": the next sentence's source reports this one
+    ("Peru will send 120 engineers to Haiti. This was stated by Defence Minister Rosa Quispe "
+     "on Friday.", "120", "Defence Minister Rosa Quispe", 1),
+    # "put" reports only with "at"; "putting forces on the ground" reports nothing
+    ("Kenya pledged 1,000 officers, an offer welcomed by nations that had ruled out putting "
+     "their own forces on the ground.", "1,000", None, None),
+    ("Officials put the toll at 45 dead.", "45", "Officials", None),
 ]  # fmt: skip
 
 TEXTS = sorted({c[0] for c in CASES})
