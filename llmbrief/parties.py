@@ -51,9 +51,20 @@ def _as_party(p: Parsed, i: int) -> Phrase:
     body its words place ("Turkish drone maker X", "the bloc's foreign policy chief"),
     the place word: a country acts through its people and firms."""
     ph = noun_phrase(p, i)
+    if _is_party(ph) and not ph.country and _person_elsewhere(p, i):
+        ph = Phrase(ph.start, ph.end, ph.text, None, "PERSON")  # "Healey" tagged ORG once
     if _is_party(ph):
         return ph
     return place_word(p, i) or affiliation(p, i) or ph
+
+
+def _person_elsewhere(p: Parsed, i: int) -> bool:
+    """Whether the name word ``i``, tagged a body here, is a person's name where the
+    article writes it elsewhere ("John Healey" ... "Healey pledged")."""
+    t = p.tokens[i]
+    return t.pos == "PROPN" and any(
+        o.text == t.text and o.ent == "PERSON" for o in p.tokens if o.i != i
+    )
 
 
 def _name_head(p: Parsed, j: int) -> int:
@@ -246,8 +257,12 @@ def roles(p: Parsed, v: int, heads: list[int]) -> tuple[list[Phrase], list[Phras
     for ph in _prep_objects(p, [v, *heads], _TO):
         _add(getters, ph)
     kids = p.children(v)
-    for c in kids:  # "delivered Kyiv 40 tanks": the dative
-        if c.dep == "dative":
+    for c in kids:  # "delivered Kyiv 40 tanks": the dative; the parser's "to X" dative too
+        if c.dep == "dative" and c.pos == "ADP":
+            for o in p.children(c.i):
+                if o.dep == "pobj":
+                    _add(getters, _place_in(noun_phrase(p, o.i)))
+        elif c.dep == "dative":
             _add(getters, noun_phrase(p, c.i))
     if not receiving and any(c.dep == "prep" and c.text.lower() == "with" for c in kids):
         for c in kids:  # "supply Kyiv with 40 tanks": the object gets what comes "with"

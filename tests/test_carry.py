@@ -29,6 +29,11 @@ STORIES = [
     ("Vendara, a Brazilian shipbuilder, won the tender in May. "
      "Vendara delivered 4 corvettes to Angola last week.",
      "4", "Brazil", "Angola", True),
+    # a person's name the tagger takes for a body's here is still a person
+    ("Ghana's new defence minister pledged on Sunday to deliver more trucks to Togo.\n"
+     "Kwame Boateng, appointed on Friday, spoke in Lome.\n"
+     "Boateng pledged a package including 250 trucks, the ministry said.",
+     "250", "Ghana", "Togo", True),
     # a clause that names both keeps them, whatever came before
     ("Egypt sent 40 trucks of flour to Gaza. "
      "Jordan delivered 25 trucks to the West Bank on Sunday.",

@@ -58,6 +58,9 @@ SENDS = [
     ("NATO chief Mark Ellison said the alliance would send 300 trainers to Iraq.", "300", None,
      "Iraq"),
     ("Nigeria's army chief deployed 900 soldiers to Niger.", "900", "Nigeria", "Niger"),
+    # the parser may call "to X" a dative
+    ("Ghana's new defence minister pledged on Sunday to deliver 30 trucks to Togo.", "30",
+     "Ghana", "Togo"),
     # "supply X with Y": the object gets what comes "with"
     ("Spain will supply Morocco with 20 patrol boats.", "20", "Spain", "Morocco"),
     ("France supplied its troops with 500 new rifles.", "500", "France", None),
