@@ -38,6 +38,12 @@ MAX_SHOWN_CHARS = 700
 _WORD = re.compile(r"\S+")
 # "three months", "two years": a span of time, never a figure of a record.
 _DURATION = re.compile(r"[\s-]+(?:days?|weeks?|months?|years?|decades?|hours?|minutes?)\b", re.I)
+# "2,000-pound bombs", "152-millimeter shells": a measure of each thing, not a count.
+_MEASURE = re.compile(
+    r"-(?:pound|lb|kilogram|kg|ton|tonne|millimet(?:er|re)|mm|calib(?:er|re)|inch|"
+    r"met(?:er|re)|kilomet(?:er|re)|km|mile|foot|gram|lit(?:er|re))s?\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -81,10 +87,13 @@ def _headline(text: str, at: int) -> bool:
 
 
 def find_numbers(text: str) -> list[FoundFigure]:
-    """Every number of the article that could be a figure (not dates, years or percentages)."""
+    """Every number of the article that could be a figure (not dates, years, percentages,
+    spans of time or measures: "2,000-pound bombs")."""
     out = []
     for f in find_figures(text):
         if f.is_date or f.unit_hint == "percent" or _DURATION.match(text, f.end):
+            continue
+        if _MEASURE.match(text, f.end):
             continue
         out.append(f)
     return out
@@ -141,6 +150,24 @@ def _attach(p: Parsed, t: _Tied, prefer: tuple[Any, Any]) -> Attachment:
     )
 
 
+_NOT_NAMES = ("PERSON", "NORP", "GPE", "LOC")
+
+
+def _designation(p: Parsed, anchor: int) -> bool:
+    """Whether the number is part of a name ("Challenger 2 tanks", "Mach 2.8"): right
+    after a capitalised name word that is no place, people or person."""
+    if anchor == 0:
+        return False
+    from llmbrief.gazetteer import country_of
+
+    t, before = p.tokens[anchor], p.tokens[anchor - 1]
+    joined = p.text[before.end : t.start] in (" ", "-")
+    named = before.pos == "PROPN" and before.text[:1].isupper()
+    if not (joined and named and t.text[:1].isdigit()) or before.ent in _NOT_NAMES:
+        return False  # "been to North Korea thrice": a place, and a count in words
+    return country_of(before.text) is None  # "delivered Kyiv 40 tanks": a place gets them
+
+
 def _moves_people(t: _Tied) -> bool | None:
     """Whether the number counts people (True), goods (False), or neither is known."""
     lemma = (t.counted[1] or "").lower()
@@ -165,9 +192,11 @@ def read_numbers(text: str, p: Parsed) -> list[NumberReading]:
     tied = []
     for f in find_numbers(text):
         try:
-            tied.append(_tie(p, f))
+            t = _tie(p, f)
         except ValueError:
             continue  # a number the tokenizer split oddly: nothing to attach it to
+        if not _designation(p, t.anchor):
+            tied.append(t)
     prefer = article_roles(tied)
     known = moves(p)
     out = []

@@ -30,7 +30,25 @@ FIND = [
     ("North Korea may send up to 5,000 workers to Russia.", ["up to 5,000"]),
     ("The strike left 2,000 killed and 2,700 wounded.", ["2,000", "2,700"]),
     ("The war has lasted two years.", []),
-]
+    # a measure of each thing is no count of things
+    ("Israel received 1,800 2,000-pound bombs and 500 155-millimeter shells.",
+     ["1,800", "500"]),
+]  # fmt: skip
+
+READ = [
+    # a number inside a name is no figure; a place before a number does not make one
+    ("Poland will send 14 Leopard 2 tanks and 30 Rosomak 4 vehicles to Ukraine.",
+     ["14", "30"]),
+    ("The missile flies at Mach 2.8 and Chile bought 12 of them.", ["12"]),
+    ("Germany delivered Kyiv 40 tanks.", ["40"]),
+    ("The envoy has been to South Korea thrice this year.", ["thrice"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "figures"), READ)
+def test_read_numbers_leaves_out_names(text: str, figures: list[str]) -> None:
+    (p,) = parse_many([text])
+    assert [r.figure.text for r in read_numbers(text, p)] == figures
 
 
 @pytest.fixture(scope="module")
