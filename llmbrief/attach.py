@@ -414,6 +414,8 @@ def clause_status(p: Parsed, verb: int | None, anchor: int) -> str:
             return "planned"
         if v.i == verb and v.lemma.lower() in lx.PLEDGING:
             return "planned"  # "pledged 10 tanks"
+        if v.i == verb and v.lemma.lower() in lx.PLANNING and _to_be_head(p, v.i, any_verb=True):
+            return "planned"  # "200 officers are expected to arrive"
         if mods & lx.MODAL_EITHER:
             return "possible"
         if _is_to_be(p, v.i) or (v.i == verb and _to_be_head(p, v.i)):
@@ -421,11 +423,11 @@ def clause_status(p: Parsed, verb: int | None, anchor: int) -> str:
     return "actual"
 
 
-def _to_be_head(p: Parsed, v: int) -> bool:
+def _to_be_head(p: Parsed, v: int, *, any_verb: bool = False) -> bool:
     """ "5,000 workers are to join", "are set to join": the number is the subject of the
-    "be"/"set" that heads the infinitive."""
+    "be"/"set" (``any_verb``: of any verb) that heads the infinitive."""
     t = p.tokens[v]
-    if t.lemma.lower() not in ("be", "set", "due"):
+    if not any_verb and t.lemma.lower() not in ("be", "set", "due"):
         return False
     return any(c.dep == "xcomp" and _to_infinitive(p, c.i) for c in p.children(v))
 

@@ -41,6 +41,7 @@ REJECTED = "Rwanda rejected claims that it had sent 4,000 soldiers to Congo."
 IS_TO = "Chad is to send 500 soldiers to Niger."
 ARE_TO = "Some 800 Cuban doctors are to join the mission in Calabria."
 SET_TO = "Around 2,500 Kenyan police officers are set to arrive in Haiti."
+EXPECTED = "The first wave of 300 Chadian soldiers is expected to reach Niger in May."
 CAPTURED = "Junta troops captured 35 rebels near Mandalay, state media reported."
 CASUALTIES = "The fighting has caused some 900 casualties among Sudanese troops."
 GAZA = "Officials said 41 people were killed in Gaza on Sunday."
@@ -204,6 +205,7 @@ def test_meanings_of_nothing_counted_offer_everything(parsed: dict[str, Parsed])
         # the number is the subject of the "be"/"set" over the infinitive
         (ARE_TO, "Some 800", "planned", ["actual"]),
         (SET_TO, "Around 2,500", "planned", ["actual"]),
+        (EXPECTED, "300", "planned", ["actual"]),  # the number under the planning verb
         (WITHIN, "30", "planned", ["actual"]),
         (WOULD, "5", "possible", ["actual"]),
         (PERHAPS, "6", "possible", ["actual"]),
