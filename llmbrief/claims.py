@@ -49,7 +49,9 @@ def _objects(p: Parsed, prep: int) -> list[Phrase]:
     for o in p.children(prep):
         if o.dep != "pobj" or o.pos == "PRON" or o.text.lower() in _WEAK:
             continue
-        if not _is_source(p, o.i):
+        if not _is_source(p, o.i) and _whose(p, o.i):
+            out.append(noun_phrase(p, o.i))  # "according to Israeli counts"
+        elif not _is_source(p, o.i):
             by = [
                 b
                 for b in p.children(o.i)
@@ -59,6 +61,16 @@ def _objects(p: Parsed, prep: int) -> list[Phrase]:
             continue
         out.append(_titled(p, o.i))
     return out
+
+
+def _whose(p: Parsed, i: int) -> bool:
+    """Counts or figures a people, place or body owns ("Israeli counts", "UN figures"),
+    not people ("North Korean forces" say nothing)."""
+    if p.tokens[i].lemma.lower() in lx.PEOPLE | lx.VICTIMS:
+        return False
+    return any(
+        c.dep in ("amod", "compound") and c.ent in ("GPE", "ORG", "NORP") for c in p.children(i)
+    )
 
 
 def _titled(p: Parsed, i: int) -> Phrase:

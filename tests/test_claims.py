@@ -74,6 +74,10 @@ CASES = [
     ("Kenya pledged 1,000 officers, an offer welcomed by nations that had ruled out putting "
      "their own forces on the ground.", "1,000", None, None),
     ("Officials put the toll at 45 dead.", "45", "Officials", None),
+    # whose counts or estimates
+    ("The raid killed 60 people, according to Sudanese estimates.", "60", "Sudanese estimates",
+     None),
+    ("The raid killed 60 people, according to the latest estimates.", "60", None, None),
 ]  # fmt: skip
 
 TEXTS = sorted({c[0] for c in CASES})
