@@ -339,10 +339,11 @@ def rank_meanings(
         return ["visits", "other"]
     if lemma in lx.NOT_COUNTS or "$" in figure_text or "€" in figure_text or "£" in figure_text:
         return ["other", "supplied", "sent"]
+    if _inhabitants(p, head if head is not None else anchor):
+        return ["other"]  # "a country of 11.6 million people": who lives there
     # losses: the counted word and its modifiers ("2,700 wounded", "2,000 injured
     # soldiers"), else the verb of its own clause and its words (not nested clauses)
-    near = [head, *[c.i for c in p.children(head) if c.dep == "amod"]] if head is not None else []
-    found = _loss_of(p, near)
+    found = _loss_of(p, _near_words(p, head))
     if not found and verb is not None:
         own = [c.i for c in p.children(verb) if c.pos != "NUM" and c.dep not in _CLAUSE_DEPS]
         found = _loss_of(p, [verb, *own, *_or_conjuncts(p, verb)])
@@ -359,6 +360,38 @@ def rank_meanings(
     if not found:
         return ["other", *[m for m in MEANINGS if m != "other"]]
     return [*dict.fromkeys(found), "other"]
+
+
+def _inhabitants(p: Parsed, head: int | None) -> bool:
+    """Whether the number counts those who live somewhere: "a country of 11.6 million
+    people", "a population of 40,000", "the city's 2 million residents"."""
+    if head is None:
+        return False
+    t = p.tokens[head]
+    if t.lemma.lower() == "population":
+        return True
+    of = p.tokens[t.head]
+    if t.dep != "pobj" or of.text.lower() != "of" or of.head == of.i:
+        return False
+    owner = p.tokens[of.head]
+    return owner.lemma.lower() in lx.POPULATION | lx.PLACE_NOUNS | {"country", "nation"}
+
+
+def _near_words(p: Parsed, head: int | None) -> list[int]:
+    """The counted word and its modifiers, and those its conjuncts share ("31 soldiers and
+    three auxiliaries killed": the participle on the last is everyone's)."""
+    if head is None:
+        return []
+    t = p.tokens[head]
+    nouns = [head, *[c.i for c in p.children(head) if c.dep == "conj"]]
+    if t.dep == "conj":
+        nouns.append(t.head)
+    mods = [c.i for n in nouns for c in p.children(n) if c.dep == "amod" or _participle_on(c)]
+    return [head, *mods]
+
+
+def _participle_on(c: Tok) -> bool:
+    return c.dep == "acl" and c.tag == "VBN"
 
 
 def _or_conjuncts(p: Parsed, verb: int) -> list[int]:

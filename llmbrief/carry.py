@@ -56,6 +56,8 @@ def moves(p: Parsed) -> list[Move]:
             continue
         objects = [c.i for c in p.children(t.i) if c.dep in ("dobj", "nsubjpass")]
         givers, getters = roles(p, t.i, objects)
+        if t.lemma.lower() in lx.SELF_MOVING:  # "a convoy returning from X": a way, no giver
+            givers = [g for g in givers if g.start < t.start]
         if givers or getters:
             out.append(Move(t.i, t.sent, tuple(givers), tuple(getters), _moves_people(p, t.i)))
     return out

@@ -217,6 +217,8 @@ VICTIMS = frozenset(
         "student", "worshipper", "refugee", "migrant", "inhabitant",
     ]
 )  # fmt: skip
+#: Nouns of all who live somewhere: "a population of 40,000" counts no one sent.
+POPULATION = frozenset(["population", "populace", "citizenry"])
 #: Verbs whose subject has the losses they count ("X suffered 4,700 casualties").
 SUFFERING = frozenset(["suffer", "sustain", "incur", "lose", "take", "record", "count"])
 

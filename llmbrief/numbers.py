@@ -396,7 +396,10 @@ def _date_like(text: str, start: int, end: int, core: str, lo_hi: tuple[str, str
         lo, hi = lo_hi
         if _is_year(lo) and (_is_year(hi) or (len(hi) == 2 and hi.isdigit())):
             return True
-        return _is_month(before) and lo.isdigit() and hi.isdigit() and int(hi) <= 31
+        if not (lo.isdigit() and hi.isdigit() and int(hi) <= 31):
+            return False
+        # "May 23-24", "23-24 May": a span of days
+        return _is_month(before) or (after_char == " " and _is_month(after))
     if not core.isdigit():
         return False
     if _is_year(core):

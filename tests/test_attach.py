@@ -41,6 +41,10 @@ REJECTED = "Rwanda rejected claims that it had sent 4,000 soldiers to Congo."
 IS_TO = "Chad is to send 500 soldiers to Niger."
 ARE_TO = "Some 800 Cuban doctors are to join the mission in Calabria."
 SET_TO = "Around 2,500 Kenyan police officers are set to arrive in Haiti."
+INHABITANTS = "Chadian troops will deploy to Niger, a country of 26 million people."
+POPULATION = "Rwanda sent medics to the camp, which has a population of 40,000."
+RESIDENTS = "At least 300 residents were killed in the town."
+SHARED = "The army gave a toll of 31 soldiers and three militiamen killed in the ambush."
 EXPECTED = "The first wave of 300 Chadian soldiers is expected to reach Niger in May."
 CAPTURED = "Junta troops captured 35 rebels near Mandalay, state media reported."
 CASUALTIES = "The fighting has caused some 900 casualties among Sudanese troops."
@@ -164,6 +168,11 @@ def test_governing_verb(parsed: dict[str, Parsed], text: str, figure: str, verb:
         (TWICE, "twice", "visits", ["supplied", "sent", "killed"]),
         (MONEY, "$500 million", "other", ["killed"]),
         (DARFUR, "120", "wounded", ["supplied"]),
+        # who lives somewhere is counted by no record
+        (INHABITANTS, "26 million", "other", ["sent", "supplied", "killed"]),
+        (POPULATION, "40,000", "other", ["sent", "supplied", "killed"]),
+        (RESIDENTS, "At least 300", "killed", []),
+        (SHARED, "31", "killed", ["supplied"]),  # conjuncts share the participle
     ],
 )
 def test_meanings(

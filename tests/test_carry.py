@@ -46,6 +46,10 @@ STORIES = [
     ("Turkey delivered 30 armoured vehicles to Somalia. "
      "About 500 soldiers were deployed on Friday.",
      "About 500", None, None, False),
+    # where a convoy returns from gives nothing
+    ("A convoy returning from Gao was attacked on Monday. "
+     "Officials said 40 soldiers were sent to the area.",
+     "40", None, None, False),
     # nothing earlier: nothing carried
     ("About 500 tents will be delivered next week.", "About 500", None, None, False),
 ]  # fmt: skip

@@ -315,6 +315,9 @@ def test_find_figures_over_a_line_break_reports_raw_offsets() -> None:
         ("between 10,000 and 12,000", [("between 10,000 and 12,000", "between", False)]),
         ("from 2022 to 2024", [("from 2022 to 2024", "from", False)]),
         ("2022-2024", [("2022-2024", None, True)]),
+        ("on 23-24 May", [("23-24", None, True)]),  # a span of days, either order
+        ("on May 23-24", [("23-24", None, True)]),
+        ("sent 10-12 tanks in May", [("10-12", None, False)]),
         ("hundreds of thousands", [("hundreds of thousands", None, False)]),
         ("no one came, one of them left, one soldier stayed", [("one", None, False)]),
         ("once the war ends; visited once", [("once", None, False)]),
