@@ -127,11 +127,11 @@ def noun_phrase(p: Parsed, i: int, *, stop_at: int | None = None) -> Phrase:
         last = min(last, stop_at - 1) if stop_at > i else last
     # keep it contiguous: drop words past a comma or a line break inside
     for k in range(i, last + 1):
-        if p.tokens[k].text in (",", ";", "(", "—") or p.tokens[k].text.isspace():
+        if p.tokens[k].text in (",", ";", ":", "(", "—") or p.tokens[k].text.isspace():
             last = k - 1
             break
     for k in range(i, first - 1, -1):
-        if p.tokens[k].text in (",", ";", ")", "—") or p.tokens[k].text.isspace():
+        if p.tokens[k].text in (",", ";", ":", ")", "—") or p.tokens[k].text.isspace():
             first = k + 1
             break
     return _phrase(p, first, last)

@@ -162,10 +162,16 @@ def _own(p: Parsed, head: int | None, end_char: int) -> list[Phrase]:
     if head is None:
         return []
     out: list[Phrase] = []
+    people = p.tokens[head].lemma.lower() in lx.PEOPLE
     for c in p.children(head):
         if c.dep in ("amod", "compound", "poss", "nmod") and c.start >= end_char:
             ph = noun_phrase(p, c.i)
-            _add(out, ph)
+            # a body's name on people owns them ("Wagner fighters"); on things it names a
+            # make or a model ("North Korean KN-23 missiles": the people word is the party)
+            if ph.country or people or c.dep == "poss":
+                _add(out, ph)
+            else:
+                _add(out, place_word(p, c.i))
         elif c.dep == "poss":
             _add(out, noun_phrase(p, c.i))
     return out
@@ -246,7 +252,7 @@ def roles(p: Parsed, v: int, heads: list[int]) -> tuple[list[Phrase], list[Phras
     if receiving and any(c.dep in ("xcomp", "ccomp") for c in p.children(v)):
         return [], []  # "ordered troops to deploy": an order, not a purchase
     subj = _subject(p, v)
-    passive = any(c.dep == "nsubjpass" for c in p.children(v))
+    passive = any(c.dep in ("nsubjpass", "auxpass") for c in p.children(v))
     if receiving:
         _add(getters, subj)
     elif not passive:

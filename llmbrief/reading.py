@@ -44,6 +44,8 @@ _MEASURE = re.compile(
     r"met(?:er|re)|kilomet(?:er|re)|km|mile|foot|gram|lit(?:er|re))s?\b",
     re.I,
 )
+# "2.8 Mach", "30 knots": a speed.
+_SPEED = re.compile(r"\s+(?:Mach|knots?|mph|kph|km/h)\b")
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def find_numbers(text: str) -> list[FoundFigure]:
     for f in find_figures(text):
         if f.is_date or f.unit_hint == "percent" or _DURATION.match(text, f.end):
             continue
-        if _MEASURE.match(text, f.end):
+        if _MEASURE.match(text, f.end) or _SPEED.match(text, f.end):
             continue
         out.append(f)
     return out

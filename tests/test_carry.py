@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from llmbrief.analysis import Parsed, parse_many
+from llmbrief.carry import moves
 from llmbrief.reading import NumberReading, read_numbers
 
 # (story, figure, sender, receiver, whether the evidence quotes an earlier sentence)
@@ -99,3 +100,21 @@ def test_carried_party_stands_in_a_context_sentence(
             assert any(s <= ph.start < e for s, e in r.context), ph
     for _, e in r.context:
         assert e <= own_start  # only earlier sentences are carried from
+
+
+@pytest.mark.parametrize(
+    ("text", "givers", "getters"),
+    [
+        ("Brazil sent 40 trucks to Bolivia.", ["Brazil"], ["Bolivia"]),
+        # a passive's giver is never the subject of the verb above it
+        ("Officials counted the crates that the Greek navy detected being transferred in May "
+         "from Libya to Sudan.", ["Libya"], ["Sudan"]),
+        # where travellers return from gives nothing
+        ("A convoy returning from Gao was attacked.", [], []),
+    ],
+)  # fmt: skip
+def test_moves(text: str, givers: list[str], getters: list[str]) -> None:
+    (p,) = parse_many([text])
+    found = moves(p)
+    assert [g.party for m in found for g in m.givers] == givers
+    assert [g.party for m in found for g in m.getters] == getters

@@ -58,6 +58,12 @@ SENDS = [
     ("NATO chief Mark Ellison said the alliance would send 300 trainers to Iraq.", "300", None,
      "Iraq"),
     ("Nigeria's army chief deployed 900 soldiers to Niger.", "900", "Nigeria", "Niger"),
+    # a passive's giver is never the subject of the verb above it
+    ("The Greek navy saw 40 trucks being transferred from Libya to Sudan.", "40", "Libya",
+     "Sudan"),
+    # a model's name on the things is no party; its people word is
+    ("Russia received four North Korean KN-23 missiles.", "four", "North Korea", "Russia"),
+    ("About 500 Wagner fighters were sent to Mali.", "About 500", "Wagner", "Mali"),
     # the parser may call "to X" a dative
     ("Ghana's new defence minister pledged on Sunday to deliver 30 trucks to Togo.", "30",
      "Ghana", "Togo"),

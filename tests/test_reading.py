@@ -33,6 +33,7 @@ FIND = [
     # a measure of each thing is no count of things
     ("Israel received 1,800 2,000-pound bombs and 500 155-millimeter shells.",
      ["1,800", "500"]),
+    ("The missile flies at 2.8 Mach; Chile bought 12 boats that make 30 knots.", ["12"]),
 ]  # fmt: skip
 
 READ = [
