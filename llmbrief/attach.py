@@ -344,11 +344,18 @@ def rank_meanings(
     # losses: the counted word and its modifiers ("2,700 wounded", "2,000 injured
     # soldiers"), else the verb of its own clause and its words (not nested clauses)
     found = _loss_of(p, _near_words(p, head))
+    by_verb = False
     if not found and verb is not None:
         own = [c.i for c in p.children(verb) if c.pos != "NUM" and c.dep not in _CLAUSE_DEPS]
         found = _loss_of(p, [verb, *own, *_or_conjuncts(p, verb)])
         if {"killed", "wounded"} <= set(found) and _or_conjuncts(p, verb):
             found = ["casualties", *found]  # "killed or wounded": a total, not a split
+        by_verb = bool(found) and p.tokens[verb].lemma.lower() not in lx.TRANSFERRING
+    if not found:
+        found = _put_at(p, anchor)
+        by_verb = bool(found)
+    if by_verb:
+        return [*dict.fromkeys(found), "other"]  # "seven soldiers died": a loss, no move
     if lemma in lx.PEOPLE and verb is not None and p.tokens[verb].lemma.lower() == "lose":
         found.append("casualties")  # "lost 300 soldiers"
     if lemma in lx.MATERIEL or (lemma and _of_materiel(p, head)):
@@ -360,6 +367,26 @@ def rank_meanings(
     if not found:
         return ["other", *[m for m in MEANINGS if m != "other"]]
     return [*dict.fromkeys(found), "other"]
+
+
+def _put_at(p: Parsed, anchor: int) -> list[str]:
+    """What a toll "put at" the number counts ("X put the death toll at 40"; "seven
+    soldiers died, while X put the number at 15": the loss its sentence told)."""
+    t = p.tokens[anchor]
+    prep = p.tokens[t.head]
+    if t.dep != "pobj" or prep.text.lower() != "at" or prep.head == prep.i:
+        return []
+    v = p.tokens[prep.head]
+    if v.lemma.lower() not in lx.ESTIMATING_AT | {"estimate"}:
+        return []
+    totals = [c for c in p.children(v.i) if c.dep == "dobj" and c.lemma.lower() in lx.TOTALS]
+    if not totals:
+        return []
+    own = _loss_of(p, [totals[0].i, *[c.i for c in p.children(totals[0].i)]])
+    if own:
+        return own
+    s = p.sentence_of(anchor)
+    return _loss_of(p, list(range(s.first, v.i)))[:1]
 
 
 def _inhabitants(p: Parsed, head: int | None) -> bool:

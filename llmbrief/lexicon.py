@@ -155,7 +155,7 @@ SELF_MOVING = frozenset(
 )
 #: Nouns that name how many there are of something ("the number of containers ... is
 #: about 5,000", "the total of troops reached 2,000").
-TOTALS = frozenset(["number", "total", "tally", "count", "figure"])
+TOTALS = frozenset(["number", "total", "tally", "count", "figure", "toll"])
 #: What a reporting verb claims when it is no report: "claimed responsibility for".
 CLAIMED_DEEDS = frozenset(["responsibility", "credit", "victory", "authorship"])
 

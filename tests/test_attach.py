@@ -44,6 +44,7 @@ SET_TO = "Around 2,500 Kenyan police officers are set to arrive in Haiti."
 INHABITANTS = "Chadian troops will deploy to Niger, a country of 26 million people."
 POPULATION = "Rwanda sent medics to the camp, which has a population of 40,000."
 RESIDENTS = "At least 300 residents were killed in the town."
+DIED = "The colonel said nine Malian soldiers died, while the rebels put the number at 20."
 SHARED = "The army gave a toll of 31 soldiers and three militiamen killed in the ambush."
 EXPECTED = "The first wave of 300 Chadian soldiers is expected to reach Niger in May."
 CAPTURED = "Junta troops captured 35 rebels near Mandalay, state media reported."
@@ -172,7 +173,10 @@ def test_governing_verb(parsed: dict[str, Parsed], text: str, figure: str, verb:
         (INHABITANTS, "26 million", "other", ["sent", "supplied", "killed"]),
         (POPULATION, "40,000", "other", ["sent", "supplied", "killed"]),
         (RESIDENTS, "At least 300", "killed", []),
-        (SHARED, "31", "killed", ["supplied"]),  # conjuncts share the participle
+        (SHARED, "31", "killed", ["supplied"]),
+        # a loss told by the verb is no move; a toll "put at" counts that loss
+        (DIED, "nine", "killed", ["sent", "supplied"]),
+        (DIED, "20", "killed", ["sent", "supplied"]),  # conjuncts share the participle
     ],
 )
 def test_meanings(
