@@ -26,6 +26,7 @@ import os
 import pickle
 import re
 import sys
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -365,8 +366,18 @@ def _index_file() -> Path:
     return folder / f"gazetteer-{key.hexdigest()[:20]}.pickle"
 
 
-@functools.cache
+_INDEX_LOCK = threading.Lock()
+
+
 def _index() -> _Index:
+    """The index, read or built once per process (the lock: eight workers asking at once
+    would otherwise build it eight times over)."""
+    with _INDEX_LOCK:
+        return _loaded_index()
+
+
+@functools.cache
+def _loaded_index() -> _Index:
     path = _index_file()
     try:
         with path.open("rb") as fh:

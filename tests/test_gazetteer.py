@@ -438,12 +438,12 @@ def test_the_index_is_built_once_and_read_back_by_the_next_process(
     from llmbrief import gazetteer
 
     monkeypatch.setenv("LLMBRIEF_DB", str(tmp_path / "llmbrief.db"))
-    gazetteer._index.cache_clear()
+    gazetteer._loaded_index.cache_clear()
     try:
         built = gazetteer._index()
         (saved,) = tmp_path.glob("gazetteer-*.pickle")
         assert saved == gazetteer._index_file()
-        gazetteer._index.cache_clear()
+        gazetteer._loaded_index.cache_clear()
 
         def no_building() -> None:
             raise AssertionError("built again although saved")
@@ -453,10 +453,10 @@ def test_the_index_is_built_once_and_read_back_by_the_next_process(
         assert country_of("Kyiv") == "Ukraine"
         # a damaged copy is not trusted: the index is built again and saved over it
         saved.write_bytes(b"not a pickle")
-        gazetteer._index.cache_clear()
+        gazetteer._loaded_index.cache_clear()
         monkeypatch.undo()
         monkeypatch.setenv("LLMBRIEF_DB", str(tmp_path / "llmbrief.db"))
         assert gazetteer._index() == built
         assert saved.read_bytes() != b"not a pickle"
     finally:
-        gazetteer._index.cache_clear()
+        gazetteer._loaded_index.cache_clear()
