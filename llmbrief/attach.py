@@ -230,7 +230,7 @@ def counted(p: Parsed, anchor: int, end_char: int) -> tuple[Phrase | None, str |
         objs = [c for c in p.children(o.i) if c.dep == "pobj"]
         if objs:
             return noun_phrase(p, objs[0].i), objs[0].lemma.lower(), objs[0].i
-    total = _total_of(p, t)
+    total = _total_of(p, p.tokens[anchor])
     if total is not None:
         return noun_phrase(p, total), p.tokens[total].lemma.lower(), total
     described = _described_noun(p, anchor)
@@ -240,8 +240,9 @@ def counted(p: Parsed, anchor: int, end_char: int) -> tuple[Phrase | None, str |
 
 
 def _total_of(p: Parsed, t: Tok) -> int | None:
-    """ "the number of containers sent ... is about 5,000": the noun of a total whose
-    value the number is (the complement or object of the total's verb)."""
+    """ "the number of containers sent ... is about 5,000", "the death toll rose to 81",
+    "raising the toll to 81": the noun of a total whose value the number is (the
+    complement or object of the total's verb, or of the verb it is a conjunct of)."""
     if t.dep not in ("attr", "dobj", "pobj", "npadvmod") or t.head == t.i:
         return None
     verb = p.tokens[t.head]
@@ -249,13 +250,28 @@ def _total_of(p: Parsed, t: Tok) -> int | None:
         verb = p.tokens[verb.head]
     if verb.pos not in ("VERB", "AUX"):
         return None
-    for s in p.children(verb.i):
-        if s.dep in ("nsubj", "nsubjpass") and s.lemma.lower() in lx.TOTALS:
-            for c in p.children(s.i):
-                if c.dep == "prep" and c.text.lower() == "of":
-                    for o in p.children(c.i):
-                        if o.dep == "pobj" and o.pos in ("NOUN", "PROPN"):
-                            return o.i
+    verbs = [verb, p.tokens[verb.head]] if verb.dep == "conj" else [verb]
+    for v in verbs:
+        for s in p.children(v.i):
+            if (
+                s.dep in ("nsubj", "nsubjpass", "dobj")
+                and s.lemma.lower() in lx.TOTALS
+                and s.i != t.i
+            ):
+                return _total_noun(p, s.i)
+    return None
+
+
+def _total_noun(p: Parsed, total: int) -> int | None:
+    """What a total counts: its "of" object ("the number of deaths"), or the total itself
+    when its own words say ("the death toll")."""
+    for c in p.children(total):
+        if c.dep == "prep" and c.text.lower() == "of":
+            for o in p.children(c.i):
+                if o.dep == "pobj" and o.pos in ("NOUN", "PROPN"):
+                    return o.i
+    if _loss_of(p, [c.i for c in p.children(total) if c.dep in ("compound", "amod")]):
+        return total
     return None
 
 
@@ -413,7 +429,12 @@ def _near_words(p: Parsed, head: int | None) -> list[int]:
     nouns = [head, *[c.i for c in p.children(head) if c.dep == "conj"]]
     if t.dep == "conj":
         nouns.append(t.head)
-    mods = [c.i for n in nouns for c in p.children(n) if c.dep == "amod" or _participle_on(c)]
+    mods = [
+        c.i
+        for n in nouns
+        for c in p.children(n)
+        if c.dep in ("amod", "compound") or _participle_on(c)
+    ]
     return [head, *mods]
 
 

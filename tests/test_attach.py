@@ -45,6 +45,9 @@ INHABITANTS = "Chadian troops will deploy to Niger, a country of 26 million peop
 POPULATION = "Rwanda sent medics to the camp, which has a population of 40,000."
 RESIDENTS = "At least 300 residents were killed in the town."
 DIED = "The colonel said nine Malian soldiers died, while the rebels put the number at 20."
+ROSE = "Meanwhile, the number of deaths on the northern side rose to 46."
+RAISING = "Mali said 12 soldiers were killed, raising the overall death toll to at least 81."
+EXCEEDED = "The number of Chadian soldiers killed in the region has already exceeded 300."
 SHARED = "The army gave a toll of 31 soldiers and three militiamen killed in the ambush."
 EXPECTED = "The first wave of 300 Chadian soldiers is expected to reach Niger in May."
 CAPTURED = "Junta troops captured 35 rebels near Mandalay, state media reported."
@@ -174,6 +177,10 @@ def test_governing_verb(parsed: dict[str, Parsed], text: str, figure: str, verb:
         (POPULATION, "40,000", "other", ["sent", "supplied", "killed"]),
         (RESIDENTS, "At least 300", "killed", []),
         (SHARED, "31", "killed", ["supplied"]),
+        # a total whose value the number is
+        (ROSE, "46", "killed", ["supplied", "sent"]),
+        (RAISING, "at least 81", "killed", ["supplied", "sent"]),
+        (EXCEEDED, "300", "killed", ["supplied"]),
         # a loss told by the verb is no move; a toll "put at" counts that loss
         (DIED, "nine", "killed", ["sent", "supplied"]),
         (DIED, "20", "killed", ["sent", "supplied"]),  # conjuncts share the participle

@@ -102,6 +102,9 @@ FORCES = [
     # whoever suffered the count, or the count it is part of
     ("The Sudanese army suffered 900 casualties, including 300 deaths.", "300",
      "Sudanese army"),
+    # a toll is everyone's
+    ("Mali said 12 soldiers were killed, raising the overall death toll to at least 81.",
+     "at least 81", None),
     # who reports it is not whose losses
     ("Medics said 40 were killed.", "40", None),
 ]  # fmt: skip
