@@ -261,7 +261,7 @@ def merge_visits(records: list[Record]) -> list[Record]:
             continue
         fields = ("date_text", "visitor_role", "place", "count")
         update: dict[str, Any] = {
-            "evidence": prev.evidence + [e for e in r.evidence if e not in prev.evidence],
+            "evidence": _new_quotes(prev.evidence, r.evidence),
             "spans": prev.spans + [s for s in r.spans if s.field not in _filled(prev, fields)],
             "verification": None,
         }
@@ -269,6 +269,20 @@ def merge_visits(records: list[Record]) -> list[Record]:
             update[f] = getattr(prev, f) or getattr(r, f)
         out[by_key[key]] = prev.model_copy(update=update)
     return out
+
+
+def _new_quotes(old: list[Evidence], new: list[Evidence]) -> list[Evidence]:
+    """The evidence of two mentions of one visit, each sentence once: by its offsets, and
+    by its words where an article repeats a paragraph (the verifier finds the first)."""
+    out = list(old)
+    for e in new:
+        if not any(e.quote == o.quote or _same_offsets(e, o) for o in out):
+            out.append(e)
+    return out
+
+
+def _same_offsets(a: Evidence, b: Evidence) -> bool:
+    return a.start is not None and (a.start, a.end) == (b.start, b.end)
 
 
 def _same_name(a: tuple[str, str | None, str], b: tuple[str, str | None, str]) -> bool:

@@ -5,9 +5,8 @@ tokens of its travellers (the subject of "flew", the possessor of "his trip",
 the agent of "a visit by X", the object of "invited X to visit", whoever goes
 "with" the traveller), and turns each into people as written: the names in
 apposition to an office or a group ("four presidents - A, B and C"), the
-person an office stands for ("the Russian president" -> the name written
-after "Russian President" elsewhere, or the person the next sentence names),
-the person a pronoun stands for. Nothing here names a place or a person.
+person an office stands for (see :mod:`llmbrief.holders`), the person a
+pronoun stands for. Nothing here names a place or a person.
 """
 
 from __future__ import annotations
@@ -16,27 +15,11 @@ from llmbrief import lexicon as lx
 from llmbrief.analysis import Parsed, Tok
 from llmbrief.attach import Phrase, noun_phrase, places_in
 from llmbrief.attach import verb_chain as _chain
+from llmbrief.holders import holder_in_next, own_country, resolve_office
 
 #: Pronouns that stand for a person named before.
 PERSONAL = frozenset(["he", "she", "they", "him", "her", "them", "his", "their"])
-
-
-def own_country(p: Parsed, ph: Phrase) -> str | None:
-    """The country of a person, from a demonym or country written with their name here
-    or at another mention of them ("Turkish President X", "India's Prime Minister X")."""
-    from llmbrief.gazetteer import find_places
-
-    last = ph.text.split()[-1] if ph.text.split() else ""
-    texts = [ph.text]
-    for t in p.tokens:
-        if t.text == last and t.ent == "PERSON":
-            ent = p.entity_at(t.i) or (t.i, t.i)
-            texts.append(_title_before(p, ent)[1])
-    for text in texts:
-        for m in find_places(text):
-            if m.kind in ("country", "demonym"):
-                return m.country
-    return None
+_PLURAL = frozenset(["they", "them", "their"])
 
 
 def is_traveller(p: Parsed, i: int) -> bool:
@@ -50,7 +33,19 @@ def is_traveller(p: Parsed, i: int) -> bool:
         return False
     if any(c.dep == "compound" and c.lemma.lower() in lx.OFFICES for c in p.children(i)):
         return True  # "President Ana Soto", whatever the tagger took the name for
+    if _a_group_name(p, i):
+        return False
     return t.ent == "" or (t.ent in ("GPE", "ORG") and _a_person_elsewhere(p, t.text))
+
+
+def _a_group_name(p: Parsed, i: int) -> bool:
+    """A name that is no person's: an acronym ("the AU summit") or a name written after
+    "the" ("the Quad"), where the tagger does not read it as a person."""
+    t = p.tokens[i]
+    if t.ent == "PERSON":
+        return False
+    the = any(c.dep == "det" and c.lemma.lower() == "the" for c in p.children(i))
+    return the or (len(t.text) > 1 and t.text.isupper())
 
 
 def _a_person_elsewhere(p: Parsed, word: str) -> bool:
@@ -95,7 +90,7 @@ def _named(p: Parsed, i: int) -> list[int]:
             out.extend(j for j in _with_conj(p, c.i) if _is_name(p, j))
     if p.tokens[i].tag in ("NNS", "NNPS"):  # a group: every name listed inside it
         for j in p.subtree(i):
-            if j not in out and _listed(p, j) and _is_name(p, j):
+            if j not in out and (_listed(p, j) or _included(p, j)) and _is_name(p, j):
                 out.append(j)
     return sorted(set(out))
 
@@ -108,6 +103,12 @@ def _listed(p: Parsed, j: int) -> bool:
     if t.dep in ("appos", "conj"):
         return True
     return any(c.dep == "conj" and p.tokens[c.i].ent == "PERSON" for c in p.children(j))
+
+
+def _included(p: Parsed, j: int) -> bool:
+    """A member a group is said to include ("three ministers, including X, ...")."""
+    t = p.tokens[j]
+    return t.dep == "pobj" and p.tokens[t.head].lemma.lower() == "include"
 
 
 def _is_name(p: Parsed, i: int) -> bool:
@@ -141,6 +142,8 @@ def travellers(p: Parsed, t: Tok) -> list[int]:
     """The subject of the travel verb, or the possessor/actor of a visit noun."""
     if t.pos == "NOUN":
         return _noun_travellers(p, t)
+    if t.lemma.lower() in lx.SENDING:  # "sent the foreign minister to X": the one sent goes
+        return sent_people(p, t)
     if t.lemma.lower() in lx.HOSTING:  # "the king received the minister in Riyadh"
         return [j for c in p.children(t.i) if c.dep in ("dobj", "nsubjpass")
                 for j in _with_conj(p, c.i)]  # fmt: skip
@@ -154,12 +157,43 @@ def travellers(p: Parsed, t: Tok) -> list[int]:
             objs = [c for c in kids if c.dep in ("dobj", "nsubjpass")]
             if objs:
                 return [j for c in objs for j in _with_conj(p, c.i)]
-        subjects = [j for c in kids if c.dep == "nsubj" for j in _with_conj(p, c.i)]
+        subjects = [j for c in kids if c.dep == "nsubj" for j in _with_conj(p, _who(p, c))]
         if subjects:
             return subjects + _companions(p, t)
         if v.lemma.lower() == "accompany":  # "X was accompanied by Y to Z": both go
             return [j for c in kids for j in _passive_parties(p, c)]
+    return _before_participle(p, t)
+
+
+def _before_participle(p: Parsed, t: Tok) -> list[int]:
+    """ "X, appointed minister by Y, was visiting Z": where the parser makes X the subject
+    of the participle before the verb, X travels (Y, the participle's agent, does not)."""
+    for c in p.children(t.i):
+        if c.dep in ("ccomp", "advcl") and c.i < t.i and c.tag == "VBN":
+            subjects = [s.i for s in p.children(c.i) if s.dep == "nsubj" and s.i < c.i]
+            if subjects:
+                return _with_conj(p, subjects[0])
     return []
+
+
+def _who(p: Parsed, subject: Tok) -> int:
+    """A relative pronoun's person ("X, who visited Y, ..." -> X), else the subject."""
+    verb = p.tokens[subject.head]
+    if subject.tag == "WP" and verb.dep == "relcl":
+        return verb.head
+    return subject.i
+
+
+def sent_people(p: Parsed, t: Tok) -> list[int]:
+    """The people a sending verb sends: its object, or its passive subject, when a person
+    or an office ("sent Foreign Minister A and Trade Minister B to X"; not "sent tanks")."""
+    return [
+        j
+        for c in p.children(t.i)
+        if c.dep in ("dobj", "nsubjpass")
+        for j in _with_conj(p, c.i)
+        if p.tokens[j].ent == "PERSON" or p.tokens[j].lemma.lower() in lx.OFFICES
+    ]
 
 
 def _noun_travellers(p: Parsed, t: Tok) -> list[int]:
@@ -201,92 +235,41 @@ def _passive_parties(p: Parsed, c: Tok) -> list[int]:
 
 def _earlier_person(p: Parsed, before: int) -> int | None:
     """The person a pronoun at ``before`` stands for: the nearest subject named before it
-    in its sentence ("X told Y that he will..."), else the most recent person named."""
+    in its sentence ("X told Y that he will..."); else, going back a sentence at a time,
+    the person that sentence is about (its subject: "X departs for A, where talks with
+    Y ... He will then fly to B" -> X), or the latest person it names otherwise."""
     sent = p.sentence_of(before)
     for i in range(before - 1, sent.first - 1, -1):
         if p.tokens[i].dep in ("nsubj", "nsubjpass") and _a_person(p, i):
             return i
-    for i in range(before - 1, -1, -1):
-        if p.tokens[i].dep in ("nsubj", "nsubjpass", "poss", "pobj", "appos") and _a_person(p, i):
-            return i
+    for k in range(p.tokens[before].sent - 1, -1, -1):
+        s = p.sents[k]
+        toks = range(s.first, s.last + 1)
+        subjects = [i for i in toks if p.tokens[i].dep in ("nsubj", "nsubjpass")]
+        found = [i for i in subjects if _a_person(p, i)]
+        if found:
+            return min(found, key=lambda i: _depth(p, i))
+        others = [i for i in toks if p.tokens[i].dep in ("poss", "pobj", "appos")]
+        found = [i for i in others if _a_person(p, i)]
+        if found:
+            return found[-1]
     return None
+
+
+def _depth(p: Parsed, i: int) -> int:
+    """How deep a token lies under its sentence's root (the main clause's subject is 1)."""
+    return sum(1 for _ in p.ancestors(i))
 
 
 def _a_person(p: Parsed, i: int) -> bool:
     """A person's name, not a place the tagger took for one nor a source ("according to")."""
     t = p.tokens[i]
-    if t.ent != "PERSON" or _a_place_name(p, i, noun_phrase(p, i)):
+    if t.ent != "PERSON" and not (t.pos == "PROPN" and _a_person_elsewhere(p, t.text)):
+        return False  # the tagger reads some surnames as a firm or a place at some mentions
+    if _a_place_name(p, i, noun_phrase(p, i)):
         return False
     prep = p.tokens[t.head]
     return not (t.dep == "pobj" and p.tokens[prep.head].lemma.lower() == "accord")
-
-
-def _title_before(p: Parsed, ent: tuple[int, int]) -> tuple[int, str]:
-    """The title written right before a name ("Brazilian President", "India's Prime
-    Minister"): its first token and its words."""
-    first = ent[0]
-    while first > 0 and p.tokens[first - 1].pos in ("PROPN", "ADJ", "NOUN", "PART"):
-        if p.tokens[first - 1].text.isspace():
-            break
-        first -= 1
-    return first, p.text[p.tokens[first].start : p.tokens[ent[0]].start]
-
-
-def resolve_office(p: Parsed, office: Phrase) -> tuple[Phrase, int] | None:
-    """The person the article names for an office ("the Chilean president" -> the name
-    written after "Chilean President" elsewhere), and that person's sentence."""
-    words = {w.lower().strip(".,'’s") for w in office.text.split()} - {"the", "a", "an"}
-    heads = words & lx.OFFICES
-    if not heads:
-        return None
-    seen: set[tuple[int, int]] = set()
-    for t in p.tokens:
-        ent = p.entity_at(t.i) if t.ent == "PERSON" else None
-        if ent is None or ent in seen:
-            continue
-        seen.add(ent)
-        _, title = _title_before(p, ent)
-        title_words = {w.lower().strip(".,'’s") for w in title.split()}
-        if heads <= title_words and words <= title_words:
-            a, b, text = p.span_text(*ent)
-            return Phrase(a, b, text, None, "PERSON"), t.sent
-    return None
-
-
-def holder_in_next(p: Parsed, office: int, hosts: set[str]) -> tuple[Phrase, int] | None:
-    """The person the next sentence names as the subject of its clause, for an office
-    the article gives no name after ("The foreign minister arrived in X. Ana Soto was
-    welcomed by ..."): not the host (a person of the host country, or the subject of
-    "welcomed", "received"), nor a person of another country than the office's."""
-    sent = p.tokens[office].sent + 1
-    if sent >= len(p.sents):
-        return None
-    s = p.sents[sent]
-    mine = own_country(p, noun_phrase(p, office))
-    for t in p.tokens[s.first : s.last + 1]:
-        if t.ent != "PERSON" or t.dep not in ("nsubj", "nsubjpass"):
-            continue
-        verb = p.tokens[t.head].lemma.lower()
-        if t.dep == "nsubj" and verb in lx.HOSTING:
-            return None  # the host is the one named
-        goes = verb in (lx.HOSTING if t.dep == "nsubjpass" else lx.TRAVEL | lx.MEETING)
-        if not goes and not _same_office(p, office, t.i):
-            return None  # the next sentence is about someone else
-        ph = noun_phrase(p, t.i)
-        theirs = own_country(p, ph)
-        if theirs is not None and (theirs in hosts or (mine is not None and theirs != mine)):
-            return None
-        ent = p.entity_at(t.i) or (t.i, t.i)
-        a, b, text = p.span_text(*ent)
-        return Phrase(a, b, text, None, "PERSON"), sent
-    return None
-
-
-def _same_office(p: Parsed, office: int, name: int) -> bool:
-    """Whether the title written before a name holds the office's title word."""
-    ent = p.entity_at(name) or (name, name)
-    title = {w.lower().strip(".,'’s") for w in _title_before(p, ent)[1].split()}
-    return p.tokens[office].lemma.lower() in title
 
 
 def _a_country_word(word: str) -> bool:
@@ -323,8 +306,9 @@ def candidates(
     that names them when it is not the trigger's, and the office they are named by."""
     t = p.tokens[i]
     if t.pos == "PRON":
-        if t.text.lower() not in PERSONAL:
-            return [], None, None  # "this is his second visit": no traveller named
+        if t.text.lower() not in PERSONAL or t.text.lower() in _PLURAL:
+            return [], None, None  # "this is his second visit": no traveller named; "their
+            # way" is no one person's (a group is read by :func:`people`)
         j = _earlier_person(p, i)
         if j is None:
             return [], None, None
@@ -349,7 +333,7 @@ def candidates(
 def people(p: Parsed, i: int) -> list[tuple[int, Phrase | None]]:
     """A traveller token as people: the names in apposition to it, with it as their
     office, or the token itself; "they" as the group named before it."""
-    if p.tokens[i].text.lower() in ("they", "them", "their"):
+    if p.tokens[i].text.lower() in _PLURAL:
         group = _earlier_group(p, i)
         if group is not None:
             named = _named(p, group)

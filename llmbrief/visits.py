@@ -7,9 +7,10 @@ office-holder as its traveller (see :mod:`llmbrief.travellers`) and a place as
 its destination, one item per (traveller, destination) pair, so that "X and Y
 flew to A and B" gives four. A trip told without its place ("since his visit
 in 2000", "he came with X", "during X's visit") goes where the other trip of
-its sentence, or the trip told just before it, goes. Statuses come from the
-clause: "will visit" is planned, "cancelled his trip" and "did not travel" are
-denied.
+its sentence, or the trip told just before it, goes; "from X, where he met Y"
+is a trip to X. Statuses and dates come from the clause (see
+:mod:`llmbrief.visit_status`); a visitor is printed by the fullest name the
+article gives them (see :mod:`llmbrief.holders`).
 """
 
 from __future__ import annotations
@@ -22,20 +23,26 @@ from llmbrief.analysis import Parsed, Tok
 from llmbrief.attach import (
     Phrase,
     allowed_statuses,
-    clause_date,
-    clause_status,
     clause_tokens,
     noun_phrase,
     places_in,
 )
+from llmbrief.holders import fullest_name, own_country, resolve_office
 from llmbrief.travellers import (
     PERSONAL,
     candidates,
     is_traveller,
-    own_country,
     people,
-    resolve_office,
+    sent_people,
     travellers,
+)
+from llmbrief.visit_status import (
+    called_off,
+    counterfactual,
+    date_after,
+    turned_down,
+    visit_date,
+    visit_status,
 )
 
 __all__ = ["VisitReading", "own_country", "place_of", "read_visits", "resolve_office"]
@@ -147,7 +154,7 @@ def _destinations(p: Parsed, t: Tok) -> list[_Dest]:
     for c in p.children(t.i):
         if c.dep == "dobj" and lem in ("visit", "tour", "reach"):
             add(c.i)
-        elif c.dep == "prep" and c.text.lower() in ("to", "in", "into", "for", "at"):
+        elif c.dep in ("prep", "dative") and c.text.lower() in ("to", "in", "into", "for", "at"):
             if meeting and c.text.lower() not in ("in", "at"):
                 continue
             for o in p.children(c.i):
@@ -169,10 +176,25 @@ def _destinations(p: Parsed, t: Tok) -> list[_Dest]:
         # "held talks with X in Moscow": the parser hangs the place on whoever is met
         for i in _meeting_places(p, t):
             add(i)
+    if not out and (where := _where(p, t)) is not None:
+        add(where)  # "arrived from Moscow, where he met X": he was in Moscow
     unique: dict[int, _Dest] = {}
     for d in out:
         unique.setdefault(d.place.start, d)
     return list(unique.values())
+
+
+def _where(p: Parsed, t: Tok) -> int | None:
+    """The place a "where" clause tells of ("from X, where he met Y"), when that place is
+    not where the trip it hangs on goes ("arrived in X, where he met Y" is that trip)."""
+    if t.dep != "relcl" or not any(c.lemma.lower() == "where" for c in p.children(t.i)):
+        return None
+    place = p.tokens[t.head]
+    gov = p.tokens[place.head]
+    if place.dep == "pobj" and gov.text.lower() == "from":
+        return place.i
+    trip = p.tokens[gov.head] if place.dep == "pobj" else gov
+    return None if _is_trigger(p, trip) else place.i
 
 
 def _meeting_places(p: Parsed, t: Tok) -> list[int]:
@@ -209,90 +231,11 @@ def _is_trigger(p: Parsed, t: Tok) -> bool:
         )
     if t.pos == "VERB" and lem in lx.TRAVEL | lx.MEETING | lx.HOSTING:
         return True
+    if t.pos == "VERB" and lem in lx.SENDING:
+        return bool(sent_people(p, t))
     # "has been to X", "was in X on Monday": being somewhere is a visit when a person is
     # the subject and a place the object (filtered by the caller)
     return lem == "be" and t.pos in ("AUX", "VERB") and t.dep in ("ROOT", "ccomp", "conj", "relcl")
-
-
-def _visit_status(p: Parsed, t: Tok) -> str:
-    """The trigger's own clause first ("will travel"), then what governs it ("cancelled
-    his trip", "upcoming visit", "plans a visit")."""
-    if t.pos == "VERB":
-        own = clause_status(p, t.i, t.i)
-        if own != "actual":
-            return own
-        if t.dep == "xcomp" and p.tokens[t.head].lemma.lower() in lx.INVITING:
-            return "planned"  # "invited X to visit"
-    if any(c.dep == "amod" and c.lemma.lower() in ("upcoming", "planned") for c in p.children(t.i)):
-        return "planned"
-    for a in p.ancestors(t.i):
-        if a.sent != t.sent:
-            break
-        if a.lemma.lower() in lx.CANCELLING:
-            return "denied"
-        if a.pos == "VERB":
-            return clause_status(p, a.i, t.i) if t.pos == "NOUN" else "actual"
-    return "actual"
-
-
-def _turned_down(p: Parsed, t: Tok) -> bool:
-    """A trip the grammar says did not happen: "opted against going", "refused to travel"
-    (only "denied" is offered: the small model reads past "against")."""
-    head = p.tokens[t.head]
-    if t.dep == "pcomp" and head.text.lower() == "against":
-        return True
-    return t.dep == "xcomp" and head.lemma.lower() in lx.REFUSING
-
-
-_WHEN = frozenset(["when", "while", "as"])
-_TIMES = frozenset(["time", "day", "occasion"])
-
-
-def _date(p: Parsed, t: Tok) -> Phrase | None:
-    """The date of the trigger's own clause; for a clause that only tells when something
-    else happened ("when he came", "the last time X was in Y"), that clause's date."""
-    if t.pos not in ("VERB", "AUX"):
-        return _noun_date(p, t)
-    own = clause_date(p, t.i, t.i)
-    if own is not None:
-        return own
-    kids = {c.lemma.lower() for c in p.children(t.i) if c.dep in ("advmod", "mark")}
-    head = p.tokens[t.head]
-    if not ((t.dep == "advcl" and kids & _WHEN) or (t.dep == "relcl" and head.lemma in _TIMES)):
-        return None
-    for a in p.ancestors(t.i):
-        if a.sent != t.sent:
-            break
-        if a.pos in ("VERB", "AUX"):
-            return clause_date(p, a.i, a.i)
-    return None
-
-
-def _noun_date(p: Parsed, t: Tok) -> Phrase | None:
-    """The date written under a visit noun, not under another visit inside it ("his
-    first trip to X since his visit in 2000")."""
-    other = {
-        j
-        for c in p.children(t.i)
-        if c.dep == "prep" and c.text.lower() in ("since", "after", "before")
-        for j in p.subtree(c.i)
-    }
-    for i in p.subtree(t.i):
-        if i not in other and p.tokens[i].ent == "DATE":
-            return clause_date(p, None, i)
-    return None
-
-
-def _date_after(p: Parsed, i: int) -> Phrase | None:
-    """The date under a name, or written right after it ("since X in 2009")."""
-    own = clause_date(p, None, i)
-    if own is not None:
-        return own
-    last = (p.entity_at(i) or (i, i))[1]
-    after = p.tokens[last + 1 : last + 3]
-    if len(after) == 2 and after[0].text.lower() in ("in", "on") and after[1].ent == "DATE":
-        return clause_date(p, None, after[1].i)
-    return None
 
 
 @dataclass
@@ -309,12 +252,12 @@ class _Mention:
 def _mentions(p: Parsed) -> list[_Mention]:
     out: list[_Mention] = []
     for t in p.tokens:
-        if not _is_trigger(p, t):
+        if not _is_trigger(p, t) or counterfactual(p, t):
             continue
         found = [i for i in travellers(p, t) if is_traveller(p, i) or p.tokens[i].pos == "PRON"]
         if found:
             who = [(j, o) for i in found for j, o in people(p, i)]
-            out.append(_Mention(t, who, _destinations(p, t), date=_date(p, t)))
+            out.append(_Mention(t, who, _destinations(p, t), date=visit_date(p, t)))
         if t.pos == "NOUN":
             out.extend(_since(p, t))
     return out
@@ -330,7 +273,7 @@ def _since(p: Parsed, t: Tok) -> list[_Mention]:
         if c.dep == "prep" and c.text.lower() == "since":
             for o in p.children(c.i):
                 if o.dep == "pobj" and p.tokens[o.i].ent == "PERSON":
-                    date = _date_after(p, o.i)
+                    date = date_after(p, o.i)
                     out.append(_Mention(t, [(o.i, None)], _destinations(p, t), date=date))
     return out
 
@@ -397,11 +340,15 @@ def read_visits(p: Parsed) -> list[VisitReading]:
         if not hosts:
             continue
         s = p.sentence_of(t.i)
-        status = ["denied"] if _turned_down(p, t) else allowed_statuses(_visit_status(p, t))
+        off = turned_down(p, t) or called_off(p, t)
+        status = ["denied"] if off else allowed_statuses(visit_status(p, t))
         for i, office in m.travellers:
             visitors, named_in, role = candidates(p, i, hosts)
             if not visitors:
                 continue
+            full = fullest_name(p, visitors[0])
+            if full is not None:  # "Soto" -> "Ana Soto": the sentence naming her in full
+                visitors, named_in = [full[0], *visitors[1:]], None
             if named_in is None and not s.start <= visitors[0].start < s.end:
                 named_in = _sentence_at(p, visitors[0])  # a group's member named elsewhere
             home = own_country(p, visitors[0])
@@ -431,6 +378,19 @@ def read_visits(p: Parsed) -> list[VisitReading]:
                         place_in=d.place_in,
                     )
                 )
+    return _once(out)
+
+
+def _once(readings: list[VisitReading]) -> list[VisitReading]:
+    """Each (trigger, visitor, host country) once: a name the parse reaches twice (as a
+    conjunct and in apposition) is one question."""
+    seen: set[tuple[int, int, str]] = set()
+    out = []
+    for v in readings:
+        key = (v.trigger, v.visitors[0].start, v.host_country)
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
     return out
 
 

@@ -58,7 +58,7 @@ CASES = [
     ("Canadian Defence Minister Paul Austin arrived in Warsaw on Monday.\n"
      "Austin was last in Poland in March.", [
         ("Canadian Defence Minister Paul Austin", "Warsaw", "Poland", "actual", "on Monday"),
-        ("Austin", "Poland", "Poland", "actual", "in March"),
+        ("Paul Austin", "Poland", "Poland", "actual", "in March"),
     ]),
     # whoever accompanies goes too; "the city of X" says where
     ("Premier Liu Wen was accompanied by Trade Minister Zhao Lei to the Kenyan city of Mombasa.", [
@@ -177,6 +177,87 @@ CASES = [
     ("Germany delivered 18 Leopard tanks to Kyiv.", []),
     ("Leaders flew to Cairo for the summit.", []),
     ("Her visit comes days before the summit in Lima.", []),
+    # a short name printed as the fullest name the article gives that person
+    ("Peruvian President Rosa Quispe opened the forum in Lima.\nQuispe arrived in Quito on "
+     "Monday.", [("Rosa Quispe", "Quito", "Ecuador", "actual", "on Monday")]),
+    ("Foreign Minister Nadia Bello Costa arrived in Rome on Monday.\nFM Nadia will then travel "
+     "to Madrid.", [
+        ("Foreign Minister Nadia Bello Costa", "Rome", "Italy", "actual", "on Monday"),
+        ("Nadia Bello Costa", "Madrid", "Spain", "planned", None),
+    ]),
+    # two people of one surname: the short name stays as written
+    ("Ana Soto and Luis Soto spoke on Monday.\nSoto flew to Lima.", [
+        ("Soto", "Lima", "Peru", "actual", None),
+    ]),
+    # an office as the person of that country the article names, named after it, by another
+    # title ("leader" for a president), or the one president it names at all
+    ("The Ghanaian leader later flies on to Lagos.\nGhanaian President Kwame Asante met "
+     "students on Friday.", [("Kwame Asante", "Lagos", "Nigeria", "planned", None)]),
+    ("Police will arrive in Lima, timed to coincide with a state visit by the Peruvian president "
+     "to Mexico.\nThe plan has the support of the country's President Rosa Quispe.", [
+        ("Rosa Quispe", "Mexico", "Mexico", "actual", None),
+    ]),
+    # a group is no visitor: "the summit of the APEC grouping"
+    ("The Chilean leader flew to Lima to attend the summit of the APEC grouping.", [
+        ("Chilean leader", "Lima", "Peru", "actual", None),
+    ]),
+    # "he" is the subject of the sentence before, not the person met there; a trip in the
+    # simple present with a day or "then" is planned
+    ("Prime Minister Omar Malik will tour the region next week.\nMalik departs on Monday for "
+     "Accra, where talks with President Kofi Mensah are expected.\nHe will then fly to Lome.", [
+        ("Omar Malik", "Accra", "Ghana", "planned", "on Monday"),
+        ("Omar Malik", "Lome", "Togo", "planned", None),
+    ]),
+    ("Prime Minister Omar Malik departs on Monday for Nairobi.", [
+        ("Prime Minister Omar Malik", "Nairobi", "Kenya", "planned", "on Monday"),
+    ]),
+    # the subject travels, not the agent of a participle after it
+    ("Lena Berg, appointed defence minister on Friday by Prime Minister Ravi Menon, was visiting "
+     "Nairobi on her first trip.", [("Lena Berg", "Nairobi", "Kenya", "actual", None)]),
+    ("Emre Kaya, named foreign minister by President Ali Demir on Friday, was visiting the city "
+     "of Baku.", [("Emre Kaya", "city of Baku", "Azerbaijan", "actual", None)]),
+    ("Lena Berg, appointed defence minister on Friday by Prime Minister Ravi Menon, was visiting "
+     "the port city.\nIn Mombasa, she met President Grace Mwangi.", [
+        ("Lena Berg", "Mombasa", "Kenya", "actual", None),
+    ]),
+    # people sent somewhere go there; talks held somewhere
+    ("His government has sent Defence Minister Lena Berg and Trade Minister Tomas Vidal to Hanoi "
+     "twice.", [
+        ("Defence Minister Lena Berg", "Hanoi", "Vietnam", "actual", None),
+        ("Tomas Vidal", "Hanoi", "Vietnam", "actual", None),
+    ]),
+    ("The cabinet sent Foreign Minister Ana Soto to Nairobi on Friday.", [
+        ("Foreign Minister Ana Soto", "Nairobi", "Kenya", "actual", "on Friday"),
+    ]),
+    ("Canada sent tanks to Poland.", []),
+    ("Defence Minister Lena Berg has also held high-level talks in Kenya.", [
+        ("Defence Minister Lena Berg", "Kenya", "Kenya", "actual", None),
+    ]),
+    # called off: denied
+    ("Foreign Minister Ana Soto on Sunday postponed her upcoming visits to Kenya and Uganda.", [
+        ("Foreign Minister Ana Soto", "Kenya", "Kenya", "denied", None),
+        ("Foreign Minister Ana Soto", "Uganda", "Uganda", "denied", None),
+    ]),
+    ("President Luis Ortega will no longer be visiting Peru in May.", [
+        ("President Luis Ortega", "Peru", "Peru", "denied", "in May"),
+    ]),
+    # what would have been is no trip (and takes no place from the trip before)
+    ("Foreign Minister Ana Soto will visit Kenya and Uganda in May.\nThis would have been the "
+     "minister's first visit to Asia.", [
+        ("Foreign Minister Ana Soto", "Kenya", "Kenya", "planned", "in May"),
+        ("Foreign Minister Ana Soto", "Uganda", "Uganda", "planned", "in May"),
+    ]),
+    # a group's member ("including X"); "their way" is no one person's
+    ("At least three ministers, including Treasurer Mia Holm, have visited Chile since March.", [
+        ("Treasurer Mia Holm", "Chile", "Chile", "actual", "since March"),
+    ]),
+    ("Spokesman Omar Said said the fighters will make their way to Kenya.", []),
+    # "from X, where she met Y": she was in X
+    ("President Ana Soto arrived in Nairobi from Addis Ababa, where she met the Ethiopian prime "
+     "minister.", [
+        ("President Ana Soto", "Nairobi", "Kenya", "actual", None),
+        ("President Ana Soto", "Addis Ababa", "Ethiopia", "actual", None),
+    ]),
     # "this" is no person: the visit is not the last-named person's, but the office's
     ("Spokesman Omar Said spoke to reporters on Monday.\nThis is the second visit of the head "
      "of the army to Nairobi.", [("head of the army", "Nairobi", "Kenya", "actual", None)]),
@@ -353,3 +434,88 @@ def test_visit_told_over_two_sentences_is_verified(parsed: dict[str, Parsed], te
     assert record is not None
     checked = verify_record(record, text)
     assert checked.verification is not None and checked.verification.verified, checked
+
+
+@pytest.mark.parametrize(
+    ("text", "offered"),
+    [
+        ("Foreign Minister Ana Soto on Sunday postponed her upcoming visits to Kenya and Uganda.",
+         ["denied"]),
+        ("President Luis Ortega will no longer be visiting Peru in May.", ["denied"]),
+        ("Prime Minister Omar Malik departs on Monday for Nairobi.", ["planned", "possible"]),
+        # "called for" is not "called off"
+        ("Austrian Chancellor Klaus Weber, who visited Cairo, called for a ceasefire.",
+         ["actual", "planned", "possible", "denied"]),
+    ],
+)  # fmt: skip
+def test_statuses_offered(parsed_extra: dict[str, Parsed], text: str, offered: list[str]) -> None:
+    assert [v.statuses for v in read_visits(parsed_extra[text])][:1] == [offered]
+
+
+EXTRA = [
+    "Foreign Minister Ana Soto on Sunday postponed her upcoming visits to Kenya and Uganda.",
+    "President Luis Ortega will no longer be visiting Peru in May.",
+    "Prime Minister Omar Malik departs on Monday for Nairobi.",
+    "Austrian Chancellor Klaus Weber, who visited Cairo, called for a ceasefire.",
+    "Kenyan President Grace Mwangi met students.\nThe Kenyan leader later flew to Lima.",
+    "President Ana Soto met President Luis Ortega.\nThe president then flew to Lima.",
+    "Ana Soto arrived in Lima on Monday.\nSoto met Luis Ortega.\nLuis Ortega welcomed Ana Soto "
+    "Diaz.",
+]
+
+
+@pytest.fixture(scope="module")
+def parsed_extra() -> dict[str, Parsed]:
+    return dict(zip(EXTRA, parse_many(EXTRA), strict=True))
+
+
+def test_an_office_takes_the_leader_of_its_country(parsed_extra: dict[str, Parsed]) -> None:
+    p = parsed_extra["Kenyan President Grace Mwangi met students.\nThe Kenyan leader later flew "
+                     "to Lima."]  # fmt: skip
+    named = resolve_office(p, Phrase(0, 0, "The Kenyan leader"))
+    assert named is not None and named[0].text == "Grace Mwangi" and named[1] == 0
+    assert resolve_office(p, Phrase(0, 0, "the Peruvian leader")) is None  # another country
+
+
+def test_an_office_two_people_hold_is_nobody(parsed_extra: dict[str, Parsed]) -> None:
+    p = parsed_extra["President Ana Soto met President Luis Ortega.\nThe president then flew to "
+                     "Lima."]  # fmt: skip
+    assert resolve_office(p, Phrase(0, 0, "the president")) is not None  # the first title fits
+    assert resolve_office(p, Phrase(0, 0, "the Chilean president")) is None
+
+
+@pytest.mark.parametrize(
+    ("short", "full"),
+    # a name ending in the short one's last word first (a surname): "Soto" is "Ana Soto"
+    [("Soto", "Ana Soto"), ("Ana Soto", "Ana Soto Diaz"), ("Ortega", "Luis Ortega"),
+     ("Luis Ortega", None)],
+)  # fmt: skip
+def test_fullest_name(parsed_extra: dict[str, Parsed], short: str, full: str | None) -> None:
+    from llmbrief.holders import fullest_name
+
+    text = EXTRA[-1]
+    p = parsed_extra[text]
+    start = text.index(short, text.index("\n"))
+    got = fullest_name(p, Phrase(start, start + len(short), short))
+    assert (got[0].text if got else None) == full
+    if got is not None:
+        assert text[got[0].start : got[0].end] == full
+
+
+def test_merged_visit_quotes_each_sentence_once() -> None:
+    """An article that repeats a paragraph: its sentence is one quote of the merged record."""
+    from llmbrief.assemble import merge_visits
+    from llmbrief.models import DiplomaticVisit, Evidence
+
+    quote = "Ana Soto is in Kenya, where she met the president."
+
+    def visit(at: int) -> DiplomaticVisit:
+        return DiplomaticVisit(
+            status="actual", visitor="Ana Soto", host_country="Kenya",
+            evidence=[Evidence(quote=quote, start=at, end=at + len(quote)),
+                      Evidence(quote="Ana Soto flew in.", start=0, end=17)],
+        )  # fmt: skip
+
+    (merged,) = merge_visits([visit(100), visit(400), visit(100)])
+    assert isinstance(merged, DiplomaticVisit)
+    assert [e.quote for e in merged.evidence] == [quote, "Ana Soto flew in."]
