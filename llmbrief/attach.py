@@ -216,7 +216,7 @@ def counted(p: Parsed, anchor: int, end_char: int) -> tuple[Phrase | None, str |
             head = p.tokens[head.head]
         ph = noun_phrase(p, head.i)
         ph = _from_char(p, ph, end_char)
-        return ph, head.lemma.lower(), head.i
+        return ph, _lemma(head), head.i
     nxt = _next_word(p, anchor)
     if nxt is not None and nxt.pos in ("NOUN", "ADJ", "VERB", "PROPN") and nxt.sent == t.sent:
         if nxt.pos == "VERB" and nxt.tag not in ("VBN", "VBD"):
@@ -237,6 +237,15 @@ def counted(p: Parsed, anchor: int, end_char: int) -> tuple[Phrase | None, str |
     if described is not None:
         return noun_phrase(p, described), p.tokens[described].lemma.lower(), described
     return None, None, None
+
+
+def _lemma(t: Tok) -> str:
+    """A counted word's lemma; a capitalised plural the tagger leaves whole ("Marines")
+    is read as its singular when that is a word of people or things."""
+    lemma = t.lemma.lower()
+    if t.pos == "PROPN" and lemma.endswith("s") and lemma[:-1] in lx.PEOPLE | lx.MATERIEL:
+        return lemma[:-1]
+    return lemma
 
 
 def _total_of(p: Parsed, t: Tok) -> int | None:
@@ -378,6 +387,8 @@ def rank_meanings(
         found.append("supplied")
     elif lemma in lx.PEOPLE:
         found.append("sent")
+    elif _moved_by_noun(p, head):  # "the shipment of a cumulative 24 TB2s"
+        found.extend(["supplied", "sent"])
     elif verb is not None and p.tokens[verb].lemma.lower() in lx.TRANSFERRING | lx.RECEIVING:
         found.extend(["supplied", "sent"])
     if not found:
@@ -403,6 +414,15 @@ def _put_at(p: Parsed, anchor: int) -> list[str]:
         return own
     s = p.sentence_of(anchor)
     return _loss_of(p, list(range(s.first, v.i)))[:1]
+
+
+def _moved_by_noun(p: Parsed, head: int | None) -> bool:
+    """Whether the counted words are what a noun of moving moves ("the delivery of four
+    systems", "a shipment of 24 drones")."""
+    if head is None or p.tokens[head].dep != "pobj":
+        return False
+    of = p.tokens[p.tokens[head].head]
+    return of.text.lower() == "of" and p.tokens[of.head].lemma.lower() in lx.MOVING_NOUNS
 
 
 def _inhabitants(p: Parsed, head: int | None) -> bool:

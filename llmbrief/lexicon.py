@@ -149,6 +149,13 @@ TRANSFERRING = frozenset(
     ]
 )
 
+#: Nouns of moving people or goods: "the delivery of four systems" moves them.
+MOVING_NOUNS = frozenset(
+    [
+        "delivery", "shipment", "transfer", "supply", "sale", "export", "deployment",
+        "dispatch", "consignment", "batch", "arrival", "donation", "purchase", "order",
+    ]
+)  # fmt: skip
 #: Verbs of moving oneself: they move the people they count, nobody else's goods.
 SELF_MOVING = frozenset(
     ["head", "go", "travel", "fly", "march", "rotate", "arrive", "enter", "cross", "return"]
@@ -362,13 +369,6 @@ INVITING = frozenset(["invite", "ask", "urge", "expect", "request"])
 REFUSING = frozenset(["refuse", "decline"])
 #: Verbs that call a visit off ("cancelled his trip").
 CANCELLING = frozenset(["cancel", "postpone", "scrap", "call", "delay", "drop", "abandon"])
-#: Verbs whose object, a person, travels to the place they are sent ("sent the foreign
-#: minister to X").
-SENDING = frozenset(["send", "dispatch"])
-#: Titles of those who lead a country: "the Chilean leader" is its president, premier...
-LEADERS = frozenset(
-    ["leader", "president", "premier", "prime", "chancellor", "king", "queen", "emir", "sultan"]
-)
 
 #: Title words of offices ("president", "foreign minister", "secretary of state").
 OFFICES = frozenset(

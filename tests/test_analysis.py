@@ -75,6 +75,9 @@ def test_sentence_count(parsed: list[Parsed], n: int, sentences: int) -> None:
          "station reports"),
         ("Ghana may send 200 military engineers and medics\nto Togo, radio station reports.",
          "Ghana may send 200 military engineers and medics\nto Togo, radio station reports."),
+        # a blank line ends a sentence, whatever its last line looks like
+        ("to send 14 tanks to Chad in the weeks ahead, the ministry says\n\nabout 30 trucks "
+         "are to follow.", "to send 14 tanks to Chad in the weeks ahead, the ministry says"),
         # a byline or a dateline line ends its sentence
         ("Published: 4 Mar. 2025, 09:15\nGhana is weighing sending 200 engineers to Togo.",
          "Published: 4 Mar. 2025, 09:15"),

@@ -45,6 +45,8 @@ INHABITANTS = "Chadian troops will deploy to Niger, a country of 26 million peop
 POPULATION = "Rwanda sent medics to the camp, which has a population of 40,000."
 RESIDENTS = "At least 300 residents were killed in the town."
 DIED = "The colonel said nine Malian soldiers died, while the rebels put the number at 20."
+SHIPMENT = "On May 16, the firm completed the shipment of a cumulative 24 TB2s to Poland."
+MARINES = "The first of roughly 1,250 Marines began arriving in Darwin on Wednesday."
 ROSE = "Meanwhile, the number of deaths on the northern side rose to 46."
 RAISING = "Mali said 12 soldiers were killed, raising the overall death toll to at least 81."
 EXCEEDED = "The number of Chadian soldiers killed in the region has already exceeded 300."
@@ -177,6 +179,9 @@ def test_governing_verb(parsed: dict[str, Parsed], text: str, figure: str, verb:
         (POPULATION, "40,000", "other", ["sent", "supplied", "killed"]),
         (RESIDENTS, "At least 300", "killed", []),
         (SHARED, "31", "killed", ["supplied"]),
+        # what a noun of moving moves; a capitalised plural of people
+        (SHIPMENT, "24", "supplied", ["killed"]),
+        (MARINES, "roughly 1,250", "sent", ["killed"]),
         # a total whose value the number is
         (ROSE, "46", "killed", ["supplied", "sent"]),
         (RAISING, "at least 81", "killed", ["supplied", "sent"]),

@@ -1341,3 +1341,22 @@ def test_the_fixture_records_verify(path: Path) -> None:
                     (p.field, p.text, p.status) for p in v.problems
                 ]
     assert failed == {k: problems for k, problems in PLANTED_ERRORS.items() if k[0] == path.name}
+
+
+@pytest.mark.parametrize(
+    ("item", "problems"),
+    [
+        ("TB2s", 0),  # digits inside a name the evidence writes
+        ("AS90 howitzers", 0),
+        ("TB3s", 1),  # a name the evidence does not write
+        ("24 TB2s", 0),
+        ("25 TB2s", 1),
+    ],
+)
+def test_digits_inside_a_name(item: str, problems: int) -> None:
+    from llmbrief.normalize import normalize
+    from llmbrief.verify_strays import check_strays
+
+    text = "Poland received a cumulative 24 TB2s and six AS90 howitzers."
+    nt = normalize(text)
+    assert len(check_strays(nt, "item", item, [(0, len(nt.folded))])) == problems
