@@ -369,6 +369,13 @@ INVITING = frozenset(["invite", "ask", "urge", "expect", "request"])
 REFUSING = frozenset(["refuse", "decline"])
 #: Verbs that call a visit off ("cancelled his trip").
 CANCELLING = frozenset(["cancel", "postpone", "scrap", "call", "delay", "drop", "abandon"])
+#: Verbs whose object, a person, travels to the place they are sent ("sent the foreign
+#: minister to X").
+SENDING = frozenset(["send", "dispatch"])
+#: Titles of those who lead a country: "the Chilean leader" is its president, premier...
+LEADERS = frozenset(
+    ["leader", "president", "premier", "prime", "chancellor", "king", "queen", "emir", "sultan"]
+)
 
 #: Title words of offices ("president", "foreign minister", "secretary of state").
 OFFICES = frozenset(
