@@ -387,9 +387,7 @@ def rank_meanings(
         found.append("supplied")
     elif lemma in lx.PEOPLE:
         found.append("sent")
-    elif _moved_by_noun(p, head):  # "the shipment of a cumulative 24 TB2s"
-        found.extend(["supplied", "sent"])
-    elif verb is not None and p.tokens[verb].lemma.lower() in lx.TRANSFERRING | lx.RECEIVING:
+    elif _moved_by_noun(p, head) or _moving_verb(p, verb):  # "the shipment of 24 TB2s"
         found.extend(["supplied", "sent"])
     if not found:
         return ["other", *[m for m in MEANINGS if m != "other"]]
@@ -414,6 +412,10 @@ def _put_at(p: Parsed, anchor: int) -> list[str]:
         return own
     s = p.sentence_of(anchor)
     return _loss_of(p, list(range(s.first, v.i)))[:1]
+
+
+def _moving_verb(p: Parsed, verb: int | None) -> bool:
+    return verb is not None and p.tokens[verb].lemma.lower() in lx.TRANSFERRING | lx.RECEIVING
 
 
 def _moved_by_noun(p: Parsed, head: int | None) -> bool:
