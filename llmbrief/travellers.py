@@ -142,6 +142,8 @@ def travellers(p: Parsed, t: Tok) -> list[int]:
     """The subject of the travel verb, or the possessor/actor of a visit noun."""
     if t.pos == "NOUN":
         return _noun_travellers(p, t)
+    if followed(p, t):  # "X and Y met in A, followed by a second summit in B": X and Y
+        return travellers(p, p.tokens[t.head])
     if t.lemma.lower() in lx.SENDING:  # "sent the foreign minister to X": the one sent goes
         return sent_people(p, t)
     if t.lemma.lower() in lx.HOSTING:  # "the king received the minister in Riyadh"
@@ -174,6 +176,17 @@ def _before_participle(p: Parsed, t: Tok) -> list[int]:
             if subjects:
                 return _with_conj(p, subjects[0])
     return []
+
+
+def followed(p: Parsed, t: Tok) -> bool:
+    """ "..., followed by a second summit": a verb that tells a next meeting or trip of
+    whoever made the one it hangs on."""
+    return (
+        t.lemma.lower() == "follow"
+        and t.dep in ("advcl", "acl", "conj")
+        and p.tokens[t.head].pos == "VERB"
+        and any(c.dep == "agent" for c in p.children(t.i))
+    )
 
 
 def _who(p: Parsed, subject: Tok) -> int:

@@ -31,6 +31,7 @@ from llmbrief.holders import fullest_name, own_country, resolve_office
 from llmbrief.travellers import (
     PERSONAL,
     candidates,
+    followed,
     is_traveller,
     people,
     sent_people,
@@ -233,6 +234,9 @@ def _is_trigger(p: Parsed, t: Tok) -> bool:
         return True
     if t.pos == "VERB" and lem in lx.SENDING:
         return bool(sent_people(p, t))
+    if followed(p, t):  # "followed by a second summit in X": a meeting, not a visit noun's
+        meetings = [o for c in p.children(t.i) if c.dep == "agent" for o in p.children(c.i)]
+        return any(o.lemma.lower() in lx.MEETING_NOUNS for o in meetings)
     # "has been to X", "was in X on Monday": being somewhere is a visit when a person is
     # the subject and a place the object (filtered by the caller)
     return lem == "be" and t.pos in ("AUX", "VERB") and t.dep in ("ROOT", "ccomp", "conj", "relcl")
@@ -288,7 +292,10 @@ def _borrow(p: Parsed, mentions: list[_Mention]) -> None:
         sent = m.trigger.sent
         same = [o for o in mentions if o.dests and not o.borrowed and o.trigger.sent == sent]
         if same:
-            src = min(same, key=lambda o: abs(o.trigger.i - m.trigger.i))
+            above = {a.i for a in p.ancestors(m.trigger.i)}  # "met in X for their summit"
+            src = min(
+                same, key=lambda o: (o.trigger.i not in above, abs(o.trigger.i - m.trigger.i))
+            )
             if _pronouns_only(p, m) and not _another_date(m.date, src.date):
                 continue  # "arrived in X, where he will meet Y": the same trip
             if {i for i, _ in m.travellers} - {i for i, _ in src.travellers}:

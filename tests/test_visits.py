@@ -258,6 +258,23 @@ CASES = [
         ("President Ana Soto", "Nairobi", "Kenya", "actual", None),
         ("President Ana Soto", "Addis Ababa", "Ethiopia", "actual", None),
     ]),
+    # "followed by a second summit in X": the same people met again there; a trip told in the
+    # sentence takes the place of the trip whose clause holds it ("met in X for their summit")
+    ("Kenyan President Grace Mwangi met Ivan Petrov in Vladivostok for their first summit in "
+     "April 2019, followed by a second summit in September last year, also in the Russian Far "
+     "East.", [
+        ("Kenyan President Grace Mwangi", "Vladivostok", "Russia", "actual", "in April 2019"),
+        ("Kenyan President Grace Mwangi", "Russian Far East", "Russia", "actual",
+         "in September last year"),
+    ]),
+    ("Chilean President Ana Soto visited Lima in May, followed by a trip to Quito in June.", [
+        ("Chilean President Ana Soto", "Lima", "Peru", "actual", "in May"),
+        ("Chilean President Ana Soto", "Quito", "Ecuador", "actual", "in June"),
+    ]),
+    ("Chilean President Ana Soto met the Peruvian president in Lima in May, followed by a "
+     "ceremony in the capital.", [
+        ("Chilean President Ana Soto", "Lima", "Peru", "actual", "in May"),
+    ]),
     # "this" is no person: the visit is not the last-named person's, but the office's
     ("Spokesman Omar Said spoke to reporters on Monday.\nThis is the second visit of the head "
      "of the army to Nairobi.", [("head of the army", "Nairobi", "Kenya", "actual", None)]),
