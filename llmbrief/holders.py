@@ -77,9 +77,16 @@ def person_span(p: Parsed, i: int) -> tuple[int, int]:
     with PERSON entities written right next to it, and with the name words the parse
     compounds it into (the tagger stops some long names short: "[Ana Bello] Costa")."""
     a, b = p.entity_at(i) or (i, i)
-    while a > 0 and p.tokens[a - 1].ent == "PERSON":
+    while a > 0 and p.tokens[a - 1].ent == "PERSON" and _same_line(p, a - 1, a):
         a -= 1
     return a, _name_end(p, b)
+
+
+def _same_line(p: Parsed, a: int, b: int) -> bool:
+    """Whether tokens ``a`` and ``b`` (next to each other) stand on one line: a name never
+    runs across a line break ("... Vladimir Putin" / "Vladimir Putin seeks ...")."""
+    ta, tb = p.tokens[a], p.tokens[b]
+    return not ta.text.isspace() and not tb.text.isspace() and "\n" not in p.text[ta.end : tb.start]
 
 
 def _name_end(p: Parsed, b: int) -> int:
@@ -88,7 +95,7 @@ def _name_end(p: Parsed, b: int) -> int:
     while b + 1 < len(p.tokens):
         t, nxt = p.tokens[b], p.tokens[b + 1]
         joined = t.dep == "compound" and t.head == b + 1 and _a_name_word(p, b + 1)
-        if nxt.ent != "PERSON" and not joined:
+        if (nxt.ent != "PERSON" and not joined) or not _same_line(p, b, b + 1):
             break
         b += 1
     return b
@@ -99,7 +106,7 @@ def _compounded(p: Parsed, k: int) -> tuple[int, int]:
     compounded into it and the words it is compounded into."""
     a = k
     while a > 0 and p.tokens[a - 1].dep == "compound" and a - 1 < p.tokens[a - 1].head:
-        if not _a_name_word(p, a - 1):
+        if not _a_name_word(p, a - 1) or not _same_line(p, a - 1, a):
             break
         a -= 1
     return a, _name_end(p, k)

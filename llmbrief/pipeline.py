@@ -307,6 +307,7 @@ class ArticleExtractor:
         Nothing is asked: each question carries its prompt, content, answer model
         and cache key, for :meth:`_ask` or for a batch file.
         """
+        from llmbrief.questions import visitor_choices
         from llmbrief.reading import read_numbers
         from llmbrief.visits import read_visits
 
@@ -315,7 +316,8 @@ class ArticleExtractor:
                 continue  # nothing in its clause is counted by any record kind
             yield self._number_question(text, article_sha, r)
         for v in read_visits(parsed):
-            yield self._visit_question(text, article_sha, v)
+            if visitor_choices(v):  # a traveller the answer can name
+                yield self._visit_question(text, article_sha, v)
 
     def assemble(
         self,

@@ -29,6 +29,12 @@ class Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _offerable(text: str) -> bool:
+    """A choice the answer can hold: words on one line (a line break inside a JSON string
+    is no valid JSON, and no name runs across lines)."""
+    return bool(text) and "\n" not in text and "\r" not in text
+
+
 def party_choices(phrases: Sequence[Phrase], strong: int = 0, limit: int = 3) -> list[str]:
     """The parties offered, as the source writes them ("U.S.", "Kyiv": a small model
     copies what it reads far better than it maps a name to its country), best first,
@@ -40,7 +46,7 @@ def party_choices(phrases: Sequence[Phrase], strong: int = 0, limit: int = 3) ->
     parties: set[str] = set()
     for ph in phrases[:strong] if strong else phrases:
         name = ph.text
-        if name and name not in out and name != NONE and ph.party not in parties:
+        if _offerable(name) and name not in out and name != NONE and ph.party not in parties:
             out.append(name)
             parties.add(ph.party)
         if len(out) == limit:
@@ -52,7 +58,7 @@ def claimant_choices(phrases: Sequence[Phrase], limit: int = 3) -> list[str]:
     """The claimants offered, as written, best first, then ``none``."""
     out: list[str] = []
     for ph in phrases:
-        if ph.text and ph.text not in out and ph.text != NONE:
+        if _offerable(ph.text) and ph.text not in out and ph.text != NONE:
             out.append(ph.text)
         if len(out) == limit:
             break
@@ -126,7 +132,7 @@ def visitor_choices(v: VisitReading) -> list[str]:
     """The visitors offered, as written, best first."""
     out: list[str] = []
     for ph in v.visitors:
-        if ph.text and ph.text not in out:
+        if _offerable(ph.text) and ph.text not in out:
             out.append(ph.text)
     return out
 

@@ -78,6 +78,9 @@ def test_sentence_count(parsed: list[Parsed], n: int, sentences: int) -> None:
         # a blank line ends a sentence, whatever its last line looks like
         ("to send 14 tanks to Chad in the weeks ahead, the ministry says\n\nabout 30 trucks "
          "are to follow.", "to send 14 tanks to Chad in the weeks ahead, the ministry says"),
+        # a line's sentence goes on after its first word
+        ("All news\n\nUK to send 14 tanks to Chad in the weeks ahead\n\nMore later.",
+         "All news"),
         # a byline or a dateline line ends its sentence
         ("Published: 4 Mar. 2025, 09:15\nGhana is weighing sending 200 engineers to Togo.",
          "Published: 4 Mar. 2025, 09:15"),
@@ -88,6 +91,14 @@ def test_line_breaks(text: str, first_sentence: str) -> None:
     (p,) = parse_many([text])
     s = p.sents[0]
     assert text[s.start : s.end].strip() == first_sentence
+
+
+def test_a_line_is_not_cut_after_its_first_word() -> None:
+    text = "All news\n\nUK to send 14 tanks to Chad in the weeks ahead\n\nMore later."
+    (p,) = parse_many([text])
+    assert "UK to send 14 tanks to Chad in the weeks ahead" in [
+        text[s.start : s.end] for s in p.sents
+    ]
 
 
 def test_a_word_after_a_line_start_starts_no_sentence() -> None:

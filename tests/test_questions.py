@@ -242,3 +242,11 @@ def test_visit_values_and_schema_agree(parsed: dict[str, Parsed]) -> None:
 def test_visitor_choices_of_a_resolved_office(parsed: dict[str, Parsed]) -> None:
     vs = [v for t, v in _visits(parsed) if v.destination.text == "Argentina"]
     assert visitor_choices(vs[0]) == ["Maria Lopes"]  # the office is the role, not a choice
+
+
+def test_a_choice_across_a_line_break_is_not_offered() -> None:
+    """A line break inside a JSON string is no valid JSON: such a span is never a choice."""
+    broken = Phrase(0, 14, "Chad\nNiger", "Chad", "GPE")
+    fine = Phrase(20, 25, "Mali", "Mali", "GPE")
+    assert party_choices([broken, fine]) == ["Mali", "none"]
+    assert claimant_choices([broken, fine]) == ["Mali", "none"]
