@@ -269,10 +269,47 @@ def claimants(p: Parsed, anchor: int) -> tuple[list[Phrase], int | None]:
         after = _speaker_after(p, sent)  # This means ..., X said."
     if after is not None:
         return after
-    if _breaks_attribution(p, sent):
-        return [], None
-    before, _ = sentence_claimants(p, sent - 1, None)
-    return (before, sent - 1) if before else ([], None)
+    if not _breaks_attribution(p, sent):
+        before, _ = sentence_claimants(p, sent - 1, None)
+        if before:
+            return before, sent - 1
+    return _story_source(p, sent)
+
+
+#: How many sentences open a story: its headline, standfirst and lead.
+_LEAD = 3
+
+
+def _story_source(p: Parsed, sent: int) -> tuple[list[Phrase], int | None]:
+    """The source a story's opening credits it all to ("Germany delivered ... this summer,
+    according to X."; a headline "UK to send 14 tanks – X"), for a number of the story
+    that names none: the nearest such opening sentence before it."""
+    for k in range(min(sent, _LEAD) - 1, -1, -1):
+        s = p.sents[k]
+        found = _according_to(p, s.first, s.last) or _headline_source(p, k)
+        if found:
+            return found, k
+    return [], None
+
+
+def _headline_source(p: Parsed, k: int) -> list[Phrase]:
+    """ "UK to send 14 tanks to Ukraine – Downing Street": a title's source after a dash."""
+    s = p.sents[k]
+    text = p.text[s.start : s.end]
+    if text.rstrip().endswith((".", "?", "!")):
+        return []
+    for i in range(s.last, s.first, -1):
+        dash = p.tokens[i]
+        spaced = (
+            p.text[dash.start - 1 : dash.start] == " " and p.text[dash.end : dash.end + 1] == " "
+        )
+        if dash.text in ("–", "—", "-") and spaced and i - s.first >= 3:  # not "- BYLINE-NAME"
+            toks = [t for t in range(i + 1, s.last + 1) if not p.tokens[t].text.isspace()]
+            if toks and _is_source(p, toks[-1]) and len(toks) <= 5:
+                a, b = p.tokens[toks[0]].start, p.tokens[toks[-1]].end
+                return [Phrase(a, b, p.text[a:b], None, p.tokens[toks[-1]].ent)]
+            return []
+    return []
 
 
 def _breaks_attribution(p: Parsed, sent: int) -> bool:

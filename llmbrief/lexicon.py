@@ -436,5 +436,6 @@ SOURCES = frozenset(
         "resident", "activist", "researcher", "correspondent", "journalist", "reporter",
         "medium", "worker", "doctor", "medic", "survivor", "villager", "rescuer", "aide",
         "representative", "negotiator", "mediator", "adviser", "advisor", "member", "envoy",
+        "radio", "television", "tv", "channel", "daily", "paper", "wire",
     ]
 )  # fmt: skip

@@ -155,6 +155,12 @@ def _attach(p: Parsed, t: _Tied, prefer: tuple[Any, Any]) -> Attachment:
 _NOT_NAMES = ("PERSON", "NORP", "GPE", "LOC")
 
 
+def _far(att: Attachment, ev_start: int, p: Parsed) -> list[int]:
+    """The claimant's sentence when the evidence does not reach it (a story's source)."""
+    k = att.claimant_sentence
+    return [k] if k is not None and p.sents[k].end <= ev_start else []
+
+
 def _designation(p: Parsed, anchor: int) -> bool:
     """Whether the number is part of a name ("Challenger 2 tanks", "Mach 2.8"): right
     after a capitalised name word that is no place, people or person."""
@@ -209,9 +215,10 @@ def read_numbers(text: str, p: Parsed) -> list[NumberReading]:
         att = _attach(p, replace(t, parties=found), prefer)
         s = p.sentence_of(att.anchor)
         ev_start, ev_end = s.start, s.end
-        if att.claimant_sentence is not None:  # the sentence before, or a speech tag after
-            ev_start = min(ev_start, p.sents[att.claimant_sentence].start)
-            ev_end = max(ev_end, p.sents[att.claimant_sentence].end)
+        k = att.claimant_sentence
+        if k is not None and abs(k - p.tokens[att.anchor].sent) <= 2:  # near: one quote
+            ev_start = min(ev_start, p.sents[k].start)
+            ev_end = max(ev_end, p.sents[k].end)
         out.append(
             NumberReading(
                 figure=t.figure,
@@ -220,7 +227,9 @@ def read_numbers(text: str, p: Parsed) -> list[NumberReading]:
                 evidence=(ev_start, ev_end),
                 context=tuple(
                     (p.sents[i].start, p.sents[i].end)
-                    for i in context_sentences(p, found, (ev_start, ev_end))
+                    for i in sorted(
+                        {*context_sentences(p, found, (ev_start, ev_end)), *_far(att, ev_start, p)}
+                    )
                 ),
             )
         )

@@ -62,8 +62,17 @@ CASES = [
     ("So far we have shipped 300 generators, said a statement published on the website of the "
      "Red Cross.", "300", "Red Cross", None),
     # a line break ends the attribution of a line that says what it reports
-    ("According to the monitoring group, 20 trucks reached Goma on Monday.\nRwanda pledged 500 "
-     "tents to the camps.", "500", None, None),
+    ("Aid to Goma\nBy a staff writer\nTrucks reached Goma on Monday.\nAccording to the monitoring "
+     "group, 20 trucks reached Goma on Monday.\nRwanda pledged 500 tents to the camps.", "500",
+     None, None),
+    # a story's opening source covers its numbers that name none
+    ("Chad to send 500 soldiers to Niger – state radio\n\nChad will send 500 soldiers to Niger "
+     "next month.\n\nThe first 200 will leave on Monday.", "200", "state radio", 0),
+    ("Mali received 40 armoured trucks this spring, according to Le Monde.\n\nIt is said that "
+     "Paris sent them quietly.\n\nThe shipment also held 12 mortars.", "12", "Le Monde", 0),
+    # a byline is no source
+    ("Chad sends troops\n- ANA MARIA-SOUZA\nChad pledged 500 soldiers to Niger.", "500", None,
+     None),
     # quoted speech: the speaker named at the end of the paragraph
     ("We will ship 40 ambulances by May. By June we will have sent 90 in total, Mendes said.",
      "40", "Mendes", 1),
