@@ -50,7 +50,7 @@ from typing import Any
 
 from llmbrief.errors import LLMBriefError
 from llmbrief.normalize import fold, normalize, normalize_fragment
-from llmbrief.numbers import NumberSpan, is_whole_token, scan_numbers
+from llmbrief.numbers import NumberSpan, is_whole_token, name_with_digits, scan_numbers
 
 __all__ = [
     "Block",
@@ -408,11 +408,14 @@ def _check_numbers(
     for m in _BARE_DIGITS.finditer(folded):
         if any(s <= m.start() and m.end() <= e for s, e in covered):
             continue
-        line = _line_of(block, m.group())
+        digits = name_with_digits(folded, m.start(), m.end())  # "TB2s", "UH-1Y": whole
+        at = folded.find(digits, max(0, m.start() - len(digits)))
+        shown = norm[at : at + len(digits)] if len(norm) == len(folded) else digits
+        line = _line_of(block, digits)
         if not cited:
-            out.append(_uncited(block, line, m.group(), labels))
-        elif not any(_digits_in(m.group(), quotes[label]) for label in cited):
-            out.append(Violation(line, f'"{m.group()}" is not in {_refs_label(cited)}'))
+            out.append(_uncited(block, line, shown, labels))
+        elif not any(_digits_in(digits, quotes[label]) for label in cited):
+            out.append(Violation(line, f'"{shown}" is not in {_refs_label(cited)}'))
     return out
 
 

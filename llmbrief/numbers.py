@@ -606,3 +606,17 @@ def is_whole_token(folded: str, start: int, end: int) -> bool:
         if last.isdigit() and nxt in ".," and end + 1 < len(folded) and folded[end + 1].isdigit():
             return False
     return True
+
+
+def name_with_digits(key: str, start: int, end: int) -> str:
+    """The digits at ``key[start:end]`` with the letters joined to them: "TB2s", "AS90"
+    and "KN-23" are names, checked whole ("2" alone stands nowhere in "TB2s")."""
+    while start > 0 and (key[start - 1].isalnum() or _hyphen_in_name(key, start - 1)):
+        start -= 1
+    while end < len(key) and key[end].isalnum():
+        end += 1
+    return key[start:end]
+
+
+def _hyphen_in_name(key: str, i: int) -> bool:
+    return key[i] == "-" and i > 0 and key[i - 1].isalnum()

@@ -20,7 +20,7 @@ from llmbrief.models import (
     Problem,
 )
 from llmbrief.normalize import NormalizedText
-from llmbrief.numbers import scan_fragment
+from llmbrief.numbers import name_with_digits, scan_fragment
 from llmbrief.verify_text import inside, numbers_by_core, occurrences, show
 
 #: String fields that hold a closed vocabulary, not text from the article.
@@ -89,26 +89,12 @@ def check_strays(
     for m in _BARE_DIGITS.finditer(key):
         if inside(covered, m.start(), m.end()):
             continue
-        digits = _name_with_digits(key, m.start(), m.end())
+        digits = name_with_digits(key, m.start(), m.end())
         if digits in seen or _digits_in(nt, digits, quotes):
             continue
         seen.add(digits)
         problems.append(_stray_problem(field, show(digits, 80), _digits_in(nt, digits, None)))
     return problems
-
-
-def _name_with_digits(key: str, start: int, end: int) -> str:
-    """The digits at ``key[start:end]`` with the letters joined to them: "TB2s", "AS90"
-    and "KN-23" are names, checked whole ("2" alone stands nowhere in "TB2s")."""
-    while start > 0 and (key[start - 1].isalnum() or _hyphen_in_name(key, start - 1)):
-        start -= 1
-    while end < len(key) and key[end].isalnum():
-        end += 1
-    return key[start:end]
-
-
-def _hyphen_in_name(key: str, i: int) -> bool:
-    return key[i] == "-" and i > 0 and key[i - 1].isalnum()
 
 
 _TEXT_FIELDS: dict[type, tuple[str, ...]] = {}

@@ -185,7 +185,13 @@ EDITS = [
         "digits outside number expressions are numbers too",
         "died in Geran-2 strikes[^2].",
         "died in Geran-3 strikes[^2].",
-        ['11: "3" is not in the quote of [^2]'],
+        ['11: "Geran-3" is not in the quote of [^2]'],
+    ),
+    (
+        "digits inside a name are checked as the whole name",
+        "died in Geran-2 strikes[^2].",
+        "died in Geran-2s strikes[^2].",
+        ['11: "Geran-2s" is not in the quote of [^2]'],
     ),
     (
         "a heading is not exempt",
