@@ -167,7 +167,7 @@ def _said_in(p: Parsed, v: Tok) -> Phrase | None:
 def _document_source(p: Parsed, noun: Tok) -> Phrase | None:
     """Who stands behind a document that claims ("a statement issued by X claiming"):
     the noun itself when it is a source, else the agent of a participle on it."""
-    if _is_source(p, noun.i):
+    if _is_source(p, noun.i) or _whose(p, noun.i):  # "U.K. intelligence estimates place"
         return noun_phrase(p, noun.i)
     for c in p.children(noun.i):
         if c.dep == "acl" and c.tag == "VBN":
@@ -283,13 +283,30 @@ _LEAD = 3
 def _story_source(p: Parsed, sent: int) -> tuple[list[Phrase], int | None]:
     """The source a story's opening credits it all to ("Germany delivered ... this summer,
     according to X."; a headline "UK to send 14 tanks – X"), for a number of the story
-    that names none: the nearest such opening sentence before it."""
+    that names none and does not say its source is another ("there are reports that",
+    "reportedly"): the nearest such opening sentence before it."""
+    if _unnamed_report(p, sent):
+        return [], None
     for k in range(min(sent, _LEAD) - 1, -1, -1):
         s = p.sents[k]
         found = _according_to(p, s.first, s.last) or _headline_source(p, k)
         if found:
             return found, k
     return [], None
+
+
+def _unnamed_report(p: Parsed, sent: int) -> bool:
+    """Whether a sentence credits someone it does not name: "there are reports that",
+    "reportedly", "allegedly"."""
+    s = p.sents[sent]
+    for i in range(s.first, s.last + 1):
+        t = p.tokens[i]
+        if t.pos == "ADV" and t.lemma.lower() in lx.UNNAMED_REPORTS:
+            return True
+        unnamed = t.pos == "NOUN" and t.lemma.lower() in lx.UNNAMED_REPORTS
+        if unnamed and any(c.dep == "expl" for c in p.children(t.head)):  # "there are reports"
+            return True
+    return False
 
 
 def _headline_source(p: Parsed, k: int) -> list[Phrase]:

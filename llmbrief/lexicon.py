@@ -56,6 +56,10 @@ REPORTING = frozenset(
         "release",
     ]
 )
+#: Words that credit a source without naming it ("there are reports", "reportedly").
+UNNAMED_REPORTS = frozenset(
+    ["report", "claim", "rumor", "rumour", "reportedly", "allegedly", "purportedly"]
+)
 #: Reporting verbs that report only with "at" ("put the toll at 40").
 ESTIMATING_AT = frozenset(["put", "place"])
 #: Reporting verbs whose object clause is denied.

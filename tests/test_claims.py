@@ -70,6 +70,9 @@ CASES = [
      "next month.\n\nThe first 200 will leave on Monday.", "200", "state radio", 0),
     ("Mali received 40 armoured trucks this spring, according to Le Monde.\n\nIt is said that "
      "Paris sent them quietly.\n\nThe shipment also held 12 mortars.", "12", "Le Monde", 0),
+    # a sentence that credits someone else, unnamed, is not the story source's
+    ("Mali received 40 armoured trucks this spring, according to Le Monde.\n\nThere are "
+     "reports that Algeria may send 300 more.", "300", None, None),
     # a byline is no source
     ("Chad sends troops\n- ANA MARIA-SOUZA\nChad pledged 500 soldiers to Niger.", "500", None,
      None),
@@ -83,6 +86,8 @@ CASES = [
     ("Kenya pledged 1,000 officers, an offer welcomed by nations that had ruled out putting "
      "their own forces on the ground.", "1,000", None, None),
     ("Officials put the toll at 45 dead.", "45", "Officials", None),
+    ("The Kenyan defense intelligence estimates place Somali casualties at over 600.", "over 600",
+     "Kenyan defense intelligence estimates", None),
     # whose counts or estimates
     ("The raid killed 60 people, according to Sudanese estimates.", "60", "Sudanese estimates",
      None),
