@@ -55,11 +55,14 @@ def moves(p: Parsed) -> list[Move]:
         if t.pos != "VERB" or t.lemma.lower() not in _MOVING:
             continue
         objects = [c.i for c in p.children(t.i) if c.dep in ("dobj", "nsubjpass")]
+        people = _moves_people(p, t.i)
+        if people is None and t.lemma.lower() in lx.RECEIVING:
+            continue  # "took a beating", "got the message": no goods, no people
         givers, getters = roles(p, t.i, objects)
         if t.lemma.lower() in lx.SELF_MOVING:  # "a convoy returning from X": a way, no giver
             givers = [g for g in givers if g.start < t.start]
         if givers or getters:
-            out.append(Move(t.i, t.sent, tuple(givers), tuple(getters), _moves_people(p, t.i)))
+            out.append(Move(t.i, t.sent, tuple(givers), tuple(getters), people))
     return out
 
 

@@ -109,6 +109,9 @@ def test_carried_party_stands_in_a_context_sentence(
         # a passive's giver is never the subject of the verb above it
         ("Officials counted the crates that the Greek navy detected being transferred in May "
          "from Libya to Sudan.", ["Libya"], ["Sudan"]),
+        # a verb of receiving moves only people or goods
+        ("Russia has been taking a beating in the war.", [], []),
+        ("Peru received 12 helicopters from Brazil.", ["Brazil"], ["Peru"]),
         # where travellers return from gives nothing
         ("A convoy returning from Gao was attacked.", [], []),
     ],
