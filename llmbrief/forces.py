@@ -102,8 +102,8 @@ def _sufferer(p: Parsed, head: int | None, anchor: int) -> Phrase | None:
 
 def force_of(p: Parsed, anchor: int, head: int | None, counted: Phrase | None) -> Phrase | None:
     """Whose losses the number counts (see the module's docstring), else None."""
-    if head is not None and p.tokens[head].lemma.lower() in lx.TOTALS:
-        return None  # "the overall death toll": a total of everyone's losses
+    if head is not None and p.tokens[head].lemma.lower() in lx.TOTALS | {"life"}:
+        return None  # "the overall death toll", "claimed 900 lives": nobody's in particular
     own = _own(p, anchor, head, counted)
     if own is not None:
         return own

@@ -105,6 +105,7 @@ FORCES = [
     # a toll is everyone's
     ("Mali said 12 soldiers were killed, raising the overall death toll to at least 81.",
      "at least 81", None),
+    ("The war has claimed over 9,000 lives since April.", "over 9,000", None),
     # who reports it is not whose losses
     ("Medics said 40 were killed.", "40", None),
 ]  # fmt: skip
