@@ -158,8 +158,8 @@ def governing_verb(p: Parsed, i: int) -> int | None:
     for a in p.ancestors(i):
         if a.sent != t.sent:
             break
-        if a.pos == "VERB" or (a.pos == "AUX" and a.dep == "ROOT"):
-            return a.i
+        if a.pos == "VERB" or (a.pos == "AUX" and a.dep not in ("aux", "auxpass")):
+            return a.i  # a copula heading its clause: "there could be 3 million shells"
     return None
 
 
@@ -515,8 +515,8 @@ def clause_status(p: Parsed, verb: int | None, anchor: int) -> str:
             return "possible"
         if mods & lx.MODAL_PLANNED or (v.lemma.lower() in lx.PLANNING and v.i != verb):
             return "planned"
-        if v.i == verb and v.lemma.lower() in lx.PLEDGING:
-            return "planned"  # "pledged 10 tanks"
+        if v.i == verb and v.lemma.lower() in lx.PLEDGING | lx.ORDERING:
+            return "planned"  # "pledged 10 tanks", "ordered 2,400 drones": not yet there
         if v.i == verb and v.lemma.lower() in lx.PLANNING and _to_be_head(p, v.i, any_verb=True):
             return "planned"  # "200 officers are expected to arrive"
         if mods & lx.MODAL_EITHER:

@@ -60,6 +60,8 @@ REPORTING = frozenset(
 UNNAMED_REPORTS = frozenset(
     ["report", "claim", "rumor", "rumour", "reportedly", "allegedly", "purportedly"]
 )
+#: Verbs of ordering goods: what is ordered is still to come ("ordered 2,400 drones").
+ORDERING = frozenset(["order", "commission", "contract"])
 #: Reporting verbs that report only with "at" ("put the toll at 40").
 ESTIMATING_AT = frozenset(["put", "place"])
 #: Reporting verbs whose object clause is denied.
