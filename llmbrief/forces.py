@@ -2,7 +2,8 @@
 
 Takes a parsed article, the number's anchor token, the head of the words it counts
 and that phrase; gives a :class:`~llmbrief.attach.Phrase` of the source, or None.
-In order: the people counted or their possessor ("North Korean troops", "the army's
+In order: whose the losses are that its verb tells ("the army's losses exceeded 200
+troops"); the people counted or their possessor ("North Korean troops", "the army's
 40 dead", "losses of X"); for a pronoun or "others", the people it stands for
 ("100 of them", "10 others were injured" after "two soldiers were killed"); the
 people an elliptical count shares with its neighbour ("26 people died and 46 were
@@ -73,11 +74,36 @@ def _stands_for(p: Parsed, anchor: int) -> Phrase | None:
     """The people named or counted before the number in its sentence, nearest first:
     what "them", "others" or an elliptical count ("and 46 were wounded") refers to."""
     s = p.sentence_of(anchor)
-    for i in range(anchor - 1, s.first - 1, -1):
-        t = p.tokens[i]
-        says = t.dep == "nsubj" and p.tokens[t.head].lemma.lower() in lx.REPORTING
-        if _people(p, i) and not says:  # "medics said 40 were killed": not the medics
-            return _clean(p, i)
+    before = [
+        i
+        for i in range(anchor - 1, s.first - 1, -1)
+        if _people(p, i) and not _says(p, i)  # "medics said 40 were killed": not the medics
+    ]
+    # a people word a number counts ("50 civilians including children ... and 30
+    # injured") before one it does not
+    counted = [i for i in before if any(c.dep == "nummod" for c in p.children(i))]
+    return _clean(p, (counted or before)[0]) if before else None
+
+
+def _says(p: Parsed, i: int) -> bool:
+    t = p.tokens[i]
+    return t.dep == "nsubj" and p.tokens[t.head].lemma.lower() in lx.REPORTING
+
+
+def _losses_owner(p: Parsed, verb: int | None) -> Phrase | None:
+    """Whose the losses are that the number's verb tells: "the army's losses have
+    exceeded 200 troops", "losses among the rebels reached 300"."""
+    if verb is None:
+        return None
+    for c in p.children(verb):
+        if c.dep in ("nsubj", "nsubjpass") and c.lemma.lower() in _LOSSES:
+            for o in p.children(c.i):
+                if o.dep == "poss" and o.pos != "PRON":
+                    return noun_phrase(p, o.i)
+                if o.dep == "prep" and o.text.lower() in _OF:
+                    for x in p.children(o.i):
+                        if x.dep == "pobj" and x.pos != "PRON":
+                            return noun_phrase(p, x.i)
     return None
 
 
@@ -104,6 +130,10 @@ def force_of(p: Parsed, anchor: int, head: int | None, counted: Phrase | None) -
     """Whose losses the number counts (see the module's docstring), else None."""
     if head is not None and p.tokens[head].lemma.lower() in lx.TOTALS | {"life"}:
         return None  # "the overall death toll", "claimed 900 lives": nobody's in particular
+    verb = p.tokens[head].head if head is not None else None
+    owner = _losses_owner(p, verb) if verb is not None and p.tokens[verb].pos == "VERB" else None
+    if owner is not None:
+        return owner  # "the army's losses have exceeded 200 troops": the army's
     own = _own(p, anchor, head, counted)
     if own is not None:
         return own

@@ -106,6 +106,12 @@ FORCES = [
     ("Mali said 12 soldiers were killed, raising the overall death toll to at least 81.",
      "at least 81", None),
     ("The war has claimed over 9,000 lives since April.", "over 9,000", None),
+    # whose the losses are that the verb tells
+    ("He said the Chadian army's losses have already exceeded 200 troops.", "200",
+     "Chadian army"),
+    # a people word a number counts before one it does not
+    ("At least 50 civilians including children were killed and 30 injured.", "30",
+     "civilians"),
     # who reports it is not whose losses
     ("Medics said 40 were killed.", "40", None),
 ]  # fmt: skip
