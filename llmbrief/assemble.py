@@ -123,7 +123,6 @@ def number_record(text: str, r: NumberReading, answer: dict[str, Any]) -> Record
         "claimant": g.take("claimant", claimant),
         "status": answer["status"],
         "date_text": g.take("date_text", a.date),
-        "evidence": _with_context(text, r, [claimant]),
     }
     unit = a.counted.text if a.counted else None
     fig = figure_from(r.figure.text, unit)
@@ -132,7 +131,7 @@ def number_record(text: str, r: NumberReading, answer: dict[str, Any]) -> Record
         receiver = _chosen(a.receivers, answer.get("receiver"), a.strong[1])
         if sender is not None and receiver is not None and sender.party == receiver.party:
             receiver = None  # nobody sends to themselves: the answer names one party twice
-        common["evidence"] = _with_context(text, r, [sender, receiver, claimant])
+        common["evidence"] = _with_context(text, r, [claimant, sender, receiver])
         parties = {
             "from": g.take("sender" if what == "sent" else "supplier", sender, _party(sender)),
             "to": g.take("receiver" if what == "sent" else "recipient", receiver, _party(receiver)),
@@ -164,6 +163,7 @@ def number_record(text: str, r: NumberReading, answer: dict[str, Any]) -> Record
             g,
         )
     field = "total" if what == "casualties" else what
+    common["evidence"] = _with_context(text, r, [claimant])
     force = a.force
     return _finish(
         Casualties(

@@ -36,15 +36,19 @@ class Move:
     people: bool | None  # True: people, False: goods, None: not said
 
 
+def sort_of(lemma: str | None) -> bool | None:
+    """Whether a noun (its lemma) counts people (True), goods (False), or neither."""
+    lemma = (lemma or "").lower()
+    return True if lemma in lx.PEOPLE else False if lemma in lx.MATERIEL else None
+
+
 def _moves_people(p: Parsed, verb: int) -> bool | None:
     """Whether the verb's object (or passive subject) counts people, goods, or neither."""
     for c in p.children(verb):
         if c.dep in ("dobj", "nsubjpass") and c.pos in ("NOUN", "PROPN", "NUM"):
-            lemma = c.lemma.lower()
-            if lemma in lx.PEOPLE:
-                return True
-            if lemma in lx.MATERIEL:
-                return False
+            sort = sort_of(c.lemma)
+            if sort is not None:
+                return sort
     return None
 
 
@@ -76,13 +80,8 @@ def carried(
     """``found`` with a sender and a receiver carried from the nearest earlier move of the
     same sort where the number's own clause names none."""
     sent = p.tokens[anchor].sent
-    earlier = [
-        m
-        for m in known
-        if sent - REACH <= m.sentence <= sent and m.verb < anchor and _same_sort(m, people)
-    ]
     # a move of the number's own sentence names its parties already (or on purpose not)
-    earlier = [m for m in earlier if m.sentence < sent]
+    earlier = [m for m in known if sent - REACH <= m.sentence < sent and _same_sort(m, people)]
     senders, receivers = list(found.senders), list(found.receivers)
     if not senders:
         giver = next((m for m in reversed(earlier) if m.givers), None)

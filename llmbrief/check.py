@@ -50,7 +50,7 @@ from typing import Any
 
 from llmbrief.errors import LLMBriefError
 from llmbrief.normalize import fold, normalize, normalize_fragment
-from llmbrief.numbers import NumberSpan, is_whole_token, name_with_digits, scan_numbers
+from llmbrief.numbers import NumberSpan, is_whole_token, name_span, scan_numbers
 
 __all__ = [
     "Block",
@@ -408,9 +408,9 @@ def _check_numbers(
     for m in _BARE_DIGITS.finditer(folded):
         if any(s <= m.start() and m.end() <= e for s, e in covered):
             continue
-        digits = name_with_digits(folded, m.start(), m.end())  # "TB2s", "UH-1Y": whole
-        at = folded.find(digits, max(0, m.start() - len(digits)))
-        shown = norm[at : at + len(digits)] if len(norm) == len(folded) else digits
+        a, b = name_span(folded, m.start(), m.end())  # "TB2s", "UH-1Y": whole
+        digits = folded[a:b]
+        shown = norm[a:b] if len(norm) == len(folded) else digits
         line = _line_of(block, digits)
         if not cited:
             out.append(_uncited(block, line, shown, labels))

@@ -49,20 +49,24 @@ def _own(p: Parsed, anchor: int, head: int | None, counted: Phrase | None) -> Ph
     """The people counted, their possessor, or those the count is "of"/"among"."""
     if head is not None:
         t = p.tokens[head]
-        for c in p.children(head):
-            if c.dep == "poss" and c.pos != "PRON":
-                return noun_phrase(p, c.i)
-            if c.dep == "prep" and c.text.lower() in _OF:
-                for o in p.children(c.i):
-                    if o.dep == "pobj" and o.pos != "PRON":
-                        return noun_phrase(p, o.i)
+        whose = _whose(p, head, poss=True)
+        if whose is not None:
+            return whose
         if t.pos == "PRON" or t.lemma.lower() in ("other", "others"):
             return None  # "them", "others": whom they stand for, below
         if t.lemma.lower() in lx.PEOPLE or t.pos == "PROPN":
             return counted
         if counted is not None and t.pos == "NOUN" and t.lemma.lower() not in _LOSSES:
             return counted
-    for c in p.children(anchor):  # "2,000 of them", "3,000 among the troops"
+    return _whose(p, anchor, poss=False)  # "2,000 of them", "3,000 among the troops"
+
+
+def _whose(p: Parsed, i: int, *, poss: bool) -> Phrase | None:
+    """The possessor of token ``i`` (with ``poss``) or what it is "of"/"among", first
+    in the parse's order; pronouns say nobody."""
+    for c in p.children(i):
+        if poss and c.dep == "poss" and c.pos != "PRON":
+            return noun_phrase(p, c.i)
         if c.dep == "prep" and c.text.lower() in _OF:
             for o in p.children(c.i):
                 if o.dep == "pobj" and o.pos != "PRON":
@@ -97,13 +101,9 @@ def _losses_owner(p: Parsed, verb: int | None) -> Phrase | None:
         return None
     for c in p.children(verb):
         if c.dep in ("nsubj", "nsubjpass") and c.lemma.lower() in _LOSSES:
-            for o in p.children(c.i):
-                if o.dep == "poss" and o.pos != "PRON":
-                    return noun_phrase(p, o.i)
-                if o.dep == "prep" and o.text.lower() in _OF:
-                    for x in p.children(o.i):
-                        if x.dep == "pobj" and x.pos != "PRON":
-                            return noun_phrase(p, x.i)
+            whose = _whose(p, c.i, poss=True)
+            if whose is not None:
+                return whose
     return None
 
 

@@ -608,14 +608,15 @@ def is_whole_token(folded: str, start: int, end: int) -> bool:
     return True
 
 
-def name_with_digits(key: str, start: int, end: int) -> str:
-    """The digits at ``key[start:end]`` with the letters joined to them: "TB2s", "AS90"
-    and "KN-23" are names, checked whole ("2" alone stands nowhere in "TB2s")."""
+def name_span(key: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the digits at ``key[start:end]`` with the letters joined to them:
+    "TB2s", "AS90" and "KN-23" are names, checked whole ("2" alone stands nowhere in
+    "TB2s")."""
     while start > 0 and (key[start - 1].isalnum() or _hyphen_in_name(key, start - 1)):
         start -= 1
     while end < len(key) and key[end].isalnum():
         end += 1
-    return key[start:end]
+    return start, end
 
 
 def _hyphen_in_name(key: str, i: int) -> bool:

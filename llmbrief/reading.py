@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
-from llmbrief import lexicon as lx
 from llmbrief.analysis import Parsed
 from llmbrief.attach import (
     Attachment,
@@ -26,7 +25,7 @@ from llmbrief.attach import (
     governing_verb,
     rank_meanings,
 )
-from llmbrief.carry import carried, context_sentences, moves
+from llmbrief.carry import carried, context_sentences, moves, sort_of
 from llmbrief.claims import claimants
 from llmbrief.forces import force_of
 from llmbrief.numbers import FoundFigure, find_figures
@@ -176,12 +175,6 @@ def _designation(p: Parsed, anchor: int) -> bool:
     return country_of(before.text) is None  # "delivered Kyiv 40 tanks": a place gets them
 
 
-def _moves_people(t: _Tied) -> bool | None:
-    """Whether the number counts people (True), goods (False), or neither is known."""
-    lemma = (t.counted[1] or "").lower()
-    return True if lemma in lx.PEOPLE else False if lemma in lx.MATERIEL else None
-
-
 def article_roles(tied: list[_Tied]) -> tuple[Any, Any]:
     """Sort keys that put first the countries the article itself has as senders and as
     receivers wherever its parse says so: a sentence that names two countries without
@@ -211,7 +204,7 @@ def read_numbers(text: str, p: Parsed) -> list[NumberReading]:
     for t in tied:
         if _headline(text, t.figure.start):
             continue  # a headline's figure is told again, as a sentence, in the body
-        found = carried(p, t.parties, t.anchor, _moves_people(t), known)
+        found = carried(p, t.parties, t.anchor, sort_of(t.counted[1]), known)
         att = _attach(p, replace(t, parties=found), prefer)
         s = p.sentence_of(att.anchor)
         ev_start, ev_end = s.start, s.end

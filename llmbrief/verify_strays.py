@@ -20,7 +20,7 @@ from llmbrief.models import (
     Problem,
 )
 from llmbrief.normalize import NormalizedText
-from llmbrief.numbers import name_with_digits, scan_fragment
+from llmbrief.numbers import name_span, scan_fragment
 from llmbrief.verify_text import inside, numbers_by_core, occurrences, show
 
 #: String fields that hold a closed vocabulary, not text from the article.
@@ -89,7 +89,8 @@ def check_strays(
     for m in _BARE_DIGITS.finditer(key):
         if inside(covered, m.start(), m.end()):
             continue
-        digits = name_with_digits(key, m.start(), m.end())
+        a, b = name_span(key, m.start(), m.end())
+        digits = key[a:b]
         if digits in seen or _digits_in(nt, digits, quotes):
             continue
         seen.add(digits)

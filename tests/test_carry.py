@@ -75,24 +75,13 @@ def test_carried_parties(
     receiver: str | None,
     earlier: bool,
 ) -> None:
+    """The parties tied to the number, each a span of the source that stands in the
+    number's evidence or in an earlier context sentence."""
     r = _reading(parsed[text], figure)
     a = r.attachment
     assert (a.senders[0].party if a.strong[0] else None) == sender
     assert (a.receivers[0].party if a.strong[1] else None) == receiver
     assert bool(r.context) == earlier
-
-
-@pytest.mark.parametrize(("text", "figure", "sender", "receiver", "earlier"), STORIES)
-def test_carried_party_stands_in_a_context_sentence(
-    parsed: dict[str, Parsed],
-    text: str,
-    figure: str,
-    sender: str | None,
-    receiver: str | None,
-    earlier: bool,
-) -> None:
-    r = _reading(parsed[text], figure)
-    a = r.attachment
     own_start, own_end = r.evidence
     for ph in a.senders[: a.strong[0]] + a.receivers[: a.strong[1]]:
         assert text[ph.start : ph.end] == ph.text
