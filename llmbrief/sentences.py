@@ -341,6 +341,10 @@ def _range(fact: Fact, src: Sourcing) -> str:
     def end(v: Sequence[Claim]) -> str:
         return f"{figure_text(v[0])}{when_phrase(v[0].record.date_text)}, according to {src.who(v)}"
 
+    if any(v[0].figure is not None and v[0].figure.qualifier == "range" for v in ordered):
+        # "range from 1,100 to 1,300, ..." would read as one span: each figure in turn
+        listed = "; ".join(end(v) for v in ordered)
+        return f"Estimates of {_estimates_of(ordered[0][0])} differ: {listed}"
     text = f"Estimates of {_estimates_of(ordered[0][0])} range from {end(low)}, to {end(high)}"
     for v in middle:
         date = when_phrase(v[0].record.date_text)

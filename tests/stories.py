@@ -38,6 +38,10 @@ TEXTS: dict[str, str] = {
         "Activists count the dead in El Fasher\n"
         "Around 2,000 civilians have been killed in El Fasher, local activists said.\n"
     ),
+    "fasher-monitors.txt": (
+        "Monitors count the dead in El Fasher\n"
+        "In all, 1,700 to 1,900 civilians have been killed in El Fasher, a monitoring group said.\n"
+    ),
     "erdogan-riyadh.txt": (
         "Erdogan begins Gulf tour in Saudi Arabia\n"
         "Turkish President Recep Tayyip Erdogan arrived in Saudi Arabia on Monday "
@@ -155,6 +159,17 @@ RECORDS: dict[str, list[dict[str, Any]]] = {
             "location": "El Fasher",
             "killed": _fig("Around 2,000"),
             "evidence": _ev("fasher-activists.txt", "Around 2,000"),
+        }
+    ],
+    "fasher-monitors.txt": [
+        {
+            "kind": "casualties",
+            "status": "actual",
+            "claimant": "monitoring group",
+            "force": "civilians",
+            "location": "El Fasher",
+            "killed": _fig("1,700 to 1,900"),
+            "evidence": _ev("fasher-monitors.txt", "In all, 1,700 to 1,900"),
         }
     ],
     "erdogan-riyadh.txt": [

@@ -31,6 +31,13 @@ SENTENCES = [
         "according to the United Nations[^1], to around 2,000, according to local activists[^2].",
     ),
     (
+        'a range whose end is a span itself: no "from" that would read as its hedge',
+        ("fasher-monitors.txt", "fasher-un.txt"),
+        "- Estimates of civilians killed in El Fasher differ: at least 1,500 since May, "
+        "according to the United Nations[^1]; 1,700 to 1,900, according to the monitoring "
+        "group[^2].",
+    ),
+    (
         "one deployment in two articles: one line, the other wording named",
         ("kenya-haiti.txt", "haiti-mission.txt"),
         "- Kenya has sent 400 officers to Haiti, according to the mission[^1]; the interior "
