@@ -22,8 +22,8 @@ from typing import Any
 
 from common import DEVSET, SEEDS, Options, Result, log, median, timed
 
-#: How the fast sampler's choices were settled: the best token, the best 64, 4096, the vocabulary.
-TESTS = ("top1", "topk", "wide", "vocab")
+#: How the fast sampler's choices were settled: the best token, the guess, the best 64, 4096, all.
+TESTS = ("top1", "hint", "topk", "wide", "vocab")
 
 
 def dev_sample(n: int) -> list[Path]:

@@ -81,7 +81,7 @@ class Chooser(Protocol):
 
     stats: dict[str, int]
 
-    def choose(self, logits: Any) -> int: ...
+    def choose(self, logits: Any, hint: int | None = None) -> int: ...
 
     def accept(self, token: int) -> None: ...
 
@@ -336,7 +336,8 @@ class FastDecoder:
             out.model_calls += 1
             end = len(self.cache.live)  # memory: everything up to the last guessed token
             for j in range(len(guess) + 1):
-                if self._choose(out, chooser, self._logits(j)):
+                hint = guess[j] if j < len(guess) else None
+                if self._choose(out, chooser, self._logits(j), hint):
                     self.cache.truncate(end - len(guess) + j)
                     return self._done(out, chooser, prompt)
                 if j < len(guess) and out.tokens[-1] == guess[j]:
@@ -348,9 +349,9 @@ class FastDecoder:
                 break
         return self._done(out, chooser, prompt)
 
-    def _choose(self, out: Decoded, chooser: Chooser, logits: Any) -> bool:
+    def _choose(self, out: Decoded, chooser: Chooser, logits: Any, hint: int | None = None) -> bool:
         """Append the model's next token to ``out``; True when the answer is finished."""
-        token = chooser.choose(logits)
+        token = chooser.choose(logits, hint)
         if self.model.is_eog(token):
             out.finish_reason = "stop"
             return True

@@ -19,8 +19,10 @@ library's own sampler.
 :class:`GrammarChooser` makes the same choice from a row of logits the caller
 already has (the embedded model's batched decoder, ``llmbrief.embedded``): the
 best token the grammar allows, the lowest token id among equal logits, as
-llama.cpp's greedy sampler picks. It tests the best token alone, then the best
-``TOP_K``, then the best ``TOP_WIDE``, and only then the whole vocabulary.
+llama.cpp's greedy sampler picks. It tests the best token alone; then, given the
+caller's guess of the next token and when the grammar allows it, only the tokens
+scoring at least as well as the guess; then the best ``TOP_K``, the best
+``TOP_WIDE``, and only then the whole vocabulary.
 """
 
 from __future__ import annotations
@@ -138,7 +140,7 @@ class GrammarChooser:
             sorted=False,
         )
         #: how often each test was enough (for the benchmark's profile)
-        self.stats = {"top1": 0, "topk": 0, "wide": 0, "vocab": 0}
+        self.stats = {"top1": 0, "hint": 0, "topk": 0, "wide": 0, "vocab": 0}
 
     def close(self) -> None:
         """Free the grammar sampler."""
@@ -169,13 +171,21 @@ class GrammarChooser:
         # the grammar sampler only ever sets rejected tokens to -inf, in place
         return buf["logit"][:n] != float("-inf")
 
-    def choose(self, logits: Any) -> int:
-        """The token greedy decoding under this grammar picks from ``logits`` (whole vocabulary)."""
+    def choose(self, logits: Any, hint: int | None = None) -> int:
+        """The token greedy decoding under this grammar picks from ``logits`` (whole vocabulary).
+
+        ``hint`` is a token the caller expects (the decoder's guess): when the best token
+        is forbidden but the hint is allowed, only the tokens scoring at least as well as
+        the hint can be the answer, and those are few when the guess is right.
+        """
         np = self._np
         best = int(np.argmax(logits))  # the first maximum
-        if bool(self.allowed(np.array([best]), logits[best : best + 1])[0]):
+        if self._allows(best, logits):
             self.stats["top1"] += 1
             return best
+        if hint is not None and 0 <= hint < self.n_vocab and self._allows(hint, logits):
+            self.stats["hint"] += 1
+            return self._best_above(logits, hint)
         for k, test in ((TOP_K, "topk"), (TOP_WIDE, "wide")):
             found = self._best_of_top(logits, min(k, self.n_vocab))
             if found is not None:
@@ -188,6 +198,21 @@ class GrammarChooser:
             raise ValueError("the answer grammar allows no token here")
         masked = np.where(mask, logits, -np.inf)
         return int(np.argmax(masked))
+
+    def _allows(self, token: int, logits: Any) -> bool:
+        return bool(self.allowed(self._np.array([token]), logits[token : token + 1])[0])
+
+    def _best_above(self, logits: Any, hint: int) -> int:
+        """The best allowed token among those scoring at least as well as the allowed ``hint``.
+
+        The answer is among them, since the hint itself is allowed; they are a handful
+        when the guess is right, and at worst the whole vocabulary.
+        """
+        np = self._np
+        above = np.flatnonzero(logits >= logits[hint])
+        above = above[np.lexsort((above, -logits[above]))]  # best first, lowest id among equals
+        mask = self.allowed(above, logits[above])
+        return int(above[int(np.argmax(mask))])
 
     def _best_of_top(self, logits: Any, k: int) -> int | None:
         """The best allowed token among the best ``k``; None unless that settles the choice."""

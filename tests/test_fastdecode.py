@@ -130,7 +130,7 @@ class PythonGrammar:
             return self.shape.rest(self.written) == ""
         return self.shape.rest(self.written + VOCAB[t]) is not None
 
-    def choose(self, logits: np.ndarray) -> int:
+    def choose(self, logits: np.ndarray, hint: int | None = None) -> int:
         order = sorted(range(len(logits)), key=lambda t: (-logits[t], t))
         return next(t for t in order if self.allowed(t))
 

@@ -133,6 +133,22 @@ def test_the_grammar_chooser_picks_the_best_allowed_token_of_the_whole_vocabular
                     mask = chooser.allowed(np.arange(chooser.n_vocab, dtype=np.intc), logits)
                     expected = int(np.argmax(np.where(mask, logits, -np.inf)))
                     assert chooser.choose(logits) == expected
+                    # a guess never changes the choice: right, allowed but worse, or forbidden
+                    forbidden = np.flatnonzero(~mask)
+                    for hint in (expected, int(rng.choice(np.flatnonzero(mask))), forbidden[0]):
+                        assert chooser.choose(logits, int(hint)) == expected
+                    # forbidden tokens ranked first, a guess near the top: settled among the
+                    # few tokens scoring at least as well as the guess, ties to the lowest id
+                    near = logits.copy()
+                    guess = int(rng.choice(np.flatnonzero(mask)))
+                    top = near.max()
+                    near[forbidden[:3]] = top + 2
+                    near[guess] = top + 1
+                    tie = int(np.flatnonzero(mask)[0])
+                    near[tie] = near[guess]
+                    hints_before = chooser.stats["hint"]
+                    assert chooser.choose(near, guess) == min(guess, tie)
+                    assert chooser.stats["hint"] == hints_before + 1
                 # the best allowed token ranked about 1,000th: settled among the best 4,096
                 logits = rng.normal(size=chooser.n_vocab).astype(np.float32)
                 mask = chooser.allowed(np.arange(chooser.n_vocab, dtype=np.intc), logits)
@@ -142,7 +158,8 @@ def test_the_grammar_chooser_picks_the_best_allowed_token_of_the_whole_vocabular
                 assert chooser.choose(logits) == best
                 for t in model.llama.tokenize(text.encode(), add_bos=False, special=False):
                     chooser.accept(t)
-            assert sum(chooser.stats.values()) == 20
+            assert sum(chooser.stats.values()) == 20 + 15 * 4
             assert chooser.stats["wide"] >= 5
+            assert chooser.stats["hint"] >= 15
     finally:
         model.close()
