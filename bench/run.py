@@ -34,6 +34,7 @@ import bench_cache
 import bench_cold
 import bench_concurrency
 import bench_embedded
+import bench_numerics
 import bench_replay
 import bench_startup
 import bench_verifier
@@ -51,6 +52,7 @@ BENCHES: dict[str, tuple[Callable[[Options], Result], int, int]] = {
     "analysis": (bench_analysis.bench, 5, 2),
     "concurrency": (bench_concurrency.bench, 3, 1),
     "embedded": (bench_embedded.bench, 1, 1),
+    "numerics": (bench_numerics.bench, 1, 1),
     "cold": (bench_cold.bench, 2, 1),
 }
 

@@ -1,0 +1,90 @@
+"""How far llama.cpp's logits move with the way tokens are batched (no target: it explains one).
+
+The embedded benchmark compares the fast sampler's answers with llama-cpp-python's
+own loop. Both take the constrained greedy token, but the loop evaluates each answer
+token alone while the fast sampler evaluates the question and its guessed answer in
+batches, and llama.cpp's CPU kernels do not give a token the same logits in both.
+This measures by how much, on the seeds' text at the context length of a question
+(~1,040 tokens): the same 40 tokens evaluated as one batch, one by one, and in
+batches of 7, 13, 2 and 18; and, as a control, after the context was evaluated in
+chunks of another size (no difference expected). Reported: the largest difference of
+a logit, and of the margin between the two best tokens (what decides a near tie).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from common import SEEDS, Options, Result, median
+
+CONTEXT = 1040
+TOKENS = 40
+SPLIT = (7, 13, 2, 18)
+
+
+def bench(opt: Options) -> Result:
+    try:
+        import numpy as np
+
+        from llmbrief.config import resolve_settings
+        from llmbrief.embedded import EmbeddedModel
+        from llmbrief.fastdecode import LlamaSide
+        from llmbrief.llm import local_model_path
+    except ImportError as e:
+        return Result("numerics", "logit drift by batching", None, "", "(none)", None,
+                      note=f"skipped: {e} (install the local extra)")  # fmt: skip
+    settings = resolve_settings({}, env=opt.sandbox.env(opt.sandbox.new_db()))
+    model = EmbeddedModel(local_model_path(settings), n_threads=settings.n_threads, sampler="plain")
+    try:
+        side = LlamaSide(model.llama)
+        text = " ".join(p.read_text() for p in sorted(SEEDS.glob("*.txt")))
+        toks = side.tokenize(text)[: CONTEXT + TOKENS]
+
+        def context(chunk: int) -> None:
+            side.forget_from(0)
+            for i in range(0, CONTEXT, chunk):
+                part = toks[i : min(i + chunk, CONTEXT)]
+                side.decode(part, i, 0)
+
+        def rows(sizes: tuple[int, ...]) -> Any:
+            out, pos = [], CONTEXT
+            for n in sizes:
+                side.decode(toks[pos : pos + n], pos, n)
+                out += [side.logits(i).copy() for i in range(n)]
+                pos += n
+            side.forget_from(CONTEXT)
+            return np.array(out)
+
+        context(side.n_batch)
+        batch = rows((TOKENS,))
+        alone = rows((1,) * TOKENS)
+        mixed = rows(SPLIT)
+        context(300)
+        control = rows((TOKENS,))
+    finally:
+        model.close()
+    top2 = np.argsort(-batch, axis=1)[:, :2]
+    idx = np.arange(TOKENS)
+
+    def margin(x: Any) -> Any:
+        return x[idx, top2[:, 0]] - x[idx, top2[:, 1]]
+
+    drift = np.abs(margin(batch) - margin(alone))
+    metrics = {
+        "context_tokens": CONTEXT,
+        "tokens": TOKENS,
+        "max_logit_diff_alone": float(np.abs(batch - alone).max()),
+        "max_logit_diff_mixed_batches": float(np.abs(batch - mixed).max()),
+        "max_logit_diff_other_context_chunks": float(np.abs(batch - control).max()),
+        "margin_drift_median": float(median([float(d) for d in drift])),
+        "margin_drift_max": float(drift.max()),
+        "same_best_token_alone": int((batch.argmax(1) == alone.argmax(1)).sum()),
+    }
+    return Result(
+        "numerics", "logit drift, one batch vs token by token", metrics["max_logit_diff_alone"],
+        "logits", "(explains near ties)", None, metrics,
+        note=(f"top-2 margin drift median {metrics['margin_drift_median']:.2f}, max "
+              f"{metrics['margin_drift_max']:.2f}; batches of {'/'.join(map(str, SPLIT))}: "
+              f"{metrics['max_logit_diff_mixed_batches']:.2f}; other context chunks: "
+              f"{metrics['max_logit_diff_other_context_chunks']:.2f}"),
+    )  # fmt: skip
