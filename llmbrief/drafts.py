@@ -128,10 +128,11 @@ class TokenHabits:
     For each token of an answer it remembers the token before it and the text ahead
     of it up to the next quote (``North Korean"``); a guess is split the same way
     wherever the same token and text come up again, and as the tokenizer splits it
-    elsewhere. Where the model has written the same text both ways (``{ "`` as one
-    token or two), the guess stops after that token: half the time the rest of it
-    would be evaluated for nothing. ``piece`` gives a token's text, ``tokenize`` the
-    tokenizer's split.
+    elsewhere. Where the text ahead is new but its first word is not (``Kursk`` before
+    another region's name), the word is split as the model split it then. Where the
+    model has written the same text both ways (``{ "`` as one token or two), the guess
+    stops after that token: half the time the rest of it would be evaluated for nothing.
+    ``piece`` gives a token's text, ``tokenize`` the tokenizer's split.
     """
 
     def __init__(
@@ -146,20 +147,21 @@ class TokenHabits:
         self._pieces: dict[int, str] = {}
         self._seen: dict[tuple[int, str], int] = {}
         self._both_ways: set[tuple[int, str]] = set()
+        #: the same, keyed by the word ahead only: how a name is split before other text
+        self._words: dict[tuple[int, str], int] = {}
+        self._words_both: set[tuple[int, str]] = set()
         self.limit = limit
 
     def learn(self, prev: int, tokens: Sequence[int]) -> None:
         """The model wrote ``tokens`` after the token ``prev``."""
         if len(self._seen) > self.limit:
-            self._seen.clear()
-            self._both_ways.clear()
+            for memory in (self._seen, self._both_ways, self._words, self._words_both):
+                memory.clear()
         text = "".join(self._piece(t) for t in tokens)
         at = 0
         for t in tokens:
-            key = (prev, _ahead(text, at))
-            if self._seen.setdefault(key, t) != t:
-                self._seen[key] = t
-                self._both_ways.add(key)
+            _remember(self._seen, self._both_ways, (prev, _ahead(text, at)), t)
+            _remember(self._words, self._words_both, (prev, _word(text, at)), t)
             at += len(self._piece(t))
             prev = t
 
@@ -175,6 +177,8 @@ class TokenHabits:
                 if key in self._both_ways:
                     return [*out, token]
                 canonical = []
+            elif (token := self._word_habit(prev, text, at)) is not None:
+                canonical = []
             else:
                 if not canonical:
                     canonical = self._tokenize(text[at:])[::-1]
@@ -186,6 +190,14 @@ class TokenHabits:
             prev = token
         return out
 
+    def _word_habit(self, prev: int, text: str, at: int) -> int | None:
+        """How the model split the word ahead after ``prev`` before other text, if one way."""
+        key = (prev, _word(text, at))
+        token = self._words.get(key)
+        if token is None or key in self._words_both or not self._fits(token, text, at):
+            return None
+        return token
+
     def _fits(self, token: int, text: str, at: int) -> bool:
         piece = self._piece(token)
         return bool(piece) and text.startswith(piece, at)
@@ -195,6 +207,18 @@ class TokenHabits:
         if piece is None:
             piece = self._pieces[token] = self._piece_of(token)
         return piece
+
+
+def _remember(seen: dict[Any, int], both: set[Any], key: Any, token: int) -> None:
+    if seen.setdefault(key, token) != token:
+        seen[key] = token
+        both.add(key)
+
+
+def _word(text: str, at: int) -> str:
+    """The text from ``at`` to the next space or quote after its first character, included."""
+    ends = [i for i in (text.find(" ", at + 1), text.find('"', at + 1)) if i >= 0]
+    return text[at : min(ends) + 1] if ends else text[at:]
 
 
 def _ahead(text: str, at: int) -> str:

@@ -123,3 +123,13 @@ def test_a_guess_stops_after_a_token_the_model_has_written_both_ways() -> None:
     habits.learn(0, [2, 3, 4])  # ... or ' ' then '"'
     assert _texts(habits.split(0, ' "North')) == [" "]
     assert _texts(habits.split(2, '"North')) == ['"', "North"]
+
+
+def test_a_word_the_model_split_its_own_way_is_split_so_before_other_text() -> None:
+    habits = _habits()
+    habits.learn(0, [3, 10, 11, 2, 4, 9])  # '"' 'K' 'ursk' ' ' 'North' '"}'
+    # new text ahead, the same first word: the model's split of the word, then the tokenizer's
+    assert _texts(habits.split(3, 'Kursk Korea"}')) == ["K", "ursk", " Korea", '"}']
+    # a word the model wrote both ways is left to the tokenizer
+    habits.learn(0, [3, 12, 2, 4, 9])  # '"' 'Kursk' ' ' 'North' '"}'
+    assert _texts(habits.split(3, 'Kursk Korea"}')) == ["Kursk", " Korea", '"}']
