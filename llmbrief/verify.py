@@ -38,7 +38,7 @@ and always reported as offsets into the raw source text.
 
 from __future__ import annotations
 
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from llmbrief.models import (
     FIGURE_FIELDS,
@@ -55,7 +55,7 @@ from llmbrief.verify_attributes import AnyRecord, check_attributes
 from llmbrief.verify_figures import check_figure
 from llmbrief.verify_quotes import check_quote
 from llmbrief.verify_strays import check_strays, text_fields
-from llmbrief.verify_text import with_changes
+from llmbrief.verify_text import built, with_changes
 
 __all__ = [
     "RecordVerificationError",
@@ -101,10 +101,16 @@ def verify_record(record: R, source: str | NormalizedText) -> R:
         if q.start is not None and q.end is not None:
             start, end = nt.raw_span(q.start, q.end)
         evidence.append(with_changes(ev, start=start, end=end))
-        evidence_checks.append(EvidenceCheck(index=i, status=q.status, start=start, end=end))
+        evidence_checks.append(built(EvidenceCheck, index=i, status=q.status, start=start, end=end))
         if q.status != "ok":
             problems.append(
-                Problem(field=f"evidence[{i}]", text=ev.quote, status=q.status, message=q.message)
+                built(
+                    Problem,
+                    field=f"evidence[{i}]",
+                    text=ev.quote,
+                    status=q.status,
+                    message=q.message,
+                )
             )
 
     update: dict[str, object] = {"evidence": evidence}
@@ -128,20 +134,20 @@ def verify_record(record: R, source: str | NormalizedText) -> R:
     else:
         update["spans"] = [with_changes(s, start=None, end=None) for s in record.spans]
 
-    update["verification"] = Verification(
+    update["verification"] = built(
+        Verification,
         verified=not problems,
         figures=figure_checks,
         evidence=evidence_checks,
         problems=problems,
     )
-    return cast(R, record.model_copy(update=update))
+    return with_changes(record, **update)
 
 
 def verify_document(doc: Document, source: str | NormalizedText) -> Document:
     """A copy of ``doc`` with every record verified against ``source`` (normalized once)."""
     nt = normalize(source)
-    records = [verify_record(r, nt) for r in doc.records]
-    return doc.model_copy(update={"records": records})
+    return with_changes(doc, records=[verify_record(r, nt) for r in doc.records])
 
 
 def problems_for_model(verification: Verification) -> str:

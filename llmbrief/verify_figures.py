@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from llmbrief.models import CheckStatus, Figure, FigureCheck, Number, Problem
 from llmbrief.normalize import NormalizedText
 from llmbrief.numbers import NumberSpan, scan_fragment, source_numbers
-from llmbrief.verify_text import inside, numbers_by_core, occurrences, sentence
+from llmbrief.verify_text import (
+    built,
+    inside,
+    number_at,
+    numbers_by_core,
+    occurrences,
+    sentence,
+)
 
 
 def _eq(a: Number | None, b: Number | None) -> bool:
@@ -46,12 +53,11 @@ class _Occurrence:
 
 def _aligned(nt: NormalizedText, key: str, text_spans: Sequence[NumberSpan]) -> list[_Occurrence]:
     """Occurrences of ``key`` whose numbers line up with whole numbers of the source."""
-    by_core = numbers_by_core(nt)
     out: list[_Occurrence] = []
     for s in occurrences(nt.folded, key):
         matched: list[NumberSpan] = []
         for sp in text_spans:
-            src = by_core.get(s + sp.core_start)
+            src = number_at(nt, s + sp.core_start)
             if src is None or src.core_end != s + sp.core_end:
                 break
             matched.append(src)
@@ -124,10 +130,10 @@ def check_figure(
         start = end = None
         if occ is not None:
             start, end = nt.raw_span(occ.start, occ.end)
-        check = FigureCheck(field=name, text=fig.text, status=status, start=start, end=end)
+        check = built(FigureCheck, field=name, text=fig.text, status=status, start=start, end=end)
         if status == "ok":
             return check, None
-        return check, Problem(field=name, text=fig.text, status=status, message=message)
+        return check, built(Problem, field=name, text=fig.text, status=status, message=message)
 
     if not spans:
         return result(

@@ -21,27 +21,26 @@ from llmbrief.models import (
 )
 from llmbrief.normalize import NormalizedText
 from llmbrief.numbers import name_span, scan_fragment
-from llmbrief.verify_text import inside, numbers_by_core, occurrences, show
+from llmbrief.verify_text import inside, number_at, occurrences, show
 
 #: String fields that hold a closed vocabulary, not text from the article.
 _NOT_TEXT_FIELDS = frozenset({"kind", "status", "personnel", "category"})
 #: Digits not part of any number expression ("Geran-2", "mid-2024"): still checked.
 _BARE_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def _core_in_evidence(nt: NormalizedText, core: str, quotes: Sequence[tuple[int, int]]) -> bool:
-    by_core = numbers_by_core(nt)
     for s in occurrences(nt.folded, core):
-        src = by_core.get(s)
+        src = number_at(nt, s)
         if src is not None and src.core_end == s + len(core) and inside(quotes, s, s + len(core)):
             return True
     return False
 
 
 def _core_in_source(nt: NormalizedText, core: str) -> bool:
-    by_core = numbers_by_core(nt)
     for s in occurrences(nt.folded, core):
-        src = by_core.get(s)
+        src = number_at(nt, s)
         if src is not None and src.core_end == s + len(core):
             return True
     return False
@@ -74,6 +73,8 @@ def check_strays(
     nt: NormalizedText, field: str, value: str, quotes: Sequence[tuple[int, int]]
 ) -> list[Problem]:
     norm, key, spans = scan_fragment(value)
+    if not spans and _ANY_DIGIT.search(key) is None:
+        return []  # no number, and no digits
     problems: list[Problem] = []
     seen: set[str] = set()
     covered: list[tuple[int, int]] = []
