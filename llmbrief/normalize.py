@@ -189,6 +189,8 @@ def _nfc_with_map(raw: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
 def _has_whitespace_to_rewrite(text: str) -> bool:
     if "  " in text:
         return True
+    if text.isprintable():
+        return False  # every character of NOT_SPACE is a control character or a separator
     # (a loop: any() over a generator costs three times as much on a short string)
     for c in _ASCII_NOT_SPACE if text.isascii() else NOT_SPACE:  # noqa: SIM110
         if c in text:

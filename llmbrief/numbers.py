@@ -34,7 +34,7 @@ has no "5,000", "Geran-2" has no "2").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -213,9 +213,10 @@ _SCAN = re.compile(
     + rf")(?P<pct>%| percent{_E}| per cent{_E})?"
     + _RB
 )
-#: Where a number expression can start (the big pattern is tried only there)...
+#: Where a number expression can start (the big pattern is tried only there): a digit, a
+#: currency sign or a number word, not inside a word or a number...
 _CANDIDATE = re.compile(
-    r"(?<![a-z0-9_])(?:[0-9$€£]|"
+    r"(?:[0-9$€£]|"
     + _alt(
         [
             *_WORD_VALUES,
@@ -226,6 +227,10 @@ _CANDIDATE = re.compile(
     )
     + ")"
 )
+#: ...found as the character before it, which the search can skip to (a pattern starting
+#: with a lookbehind would be tried at every position).
+_AFTER_WORD_BREAK = re.compile(rf"[^a-z0-9_](?=({_CANDIDATE.pattern}))")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 #: ...and the hedge (or "between"/"from") that may stand right before it.
 _LEAD = re.compile(rf"(?<![a-z0-9_])(?:{_HEDGE}|between|from) \Z")
 _LEAD_WINDOW = max(len(h) for h in HEDGES) + 2
@@ -465,30 +470,6 @@ def _skip_word_number(text: str, folded: str, start: int, end: int, core: str) -
     return (after in _ONCE_NOT_BEFORE) or (before in _ONCE_NOT_AFTER)
 
 
-def _matches(folded: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """The matches of the scan pattern that start in ``folded[start:end]``, left to right.
-
-    Same result as ``_SCAN.finditer(folded)``, but the pattern is only tried
-    where a number can start (or at the hedge right before it), which is
-    several times faster on long articles. (``end`` is where a part that
-    :func:`sentence_bounds` gives ends: no candidate runs over it.)
-    """
-    last = start
-    for c in _CANDIDATE.finditer(folded, start, end):
-        p = c.start()
-        if p < last:
-            continue
-        m = None
-        lead = _LEAD.search(folded, max(last, p - _LEAD_WINDOW), p)
-        if lead is not None:
-            m = _SCAN.match(folded, lead.start())
-        if m is None:
-            m = _SCAN.match(folded, p)
-        if m is not None:
-            last = m.end()
-            yield m
-
-
 def scan_numbers(text: str, folded: str) -> list[NumberSpan]:
     """Every number expression in a normalized text (``text``) and its folded form."""
     if not may_hold_numbers(folded):
@@ -506,14 +487,46 @@ def scan_part(text: str, folded: str, start: int, end: int) -> list[NumberSpan]:
     """The number expressions :func:`scan_numbers` finds in ``folded[start:end]``.
 
     For bounds that :func:`sentence_bounds` gives, in a text that
-    :func:`may_hold_numbers`.
+    :func:`may_hold_numbers`. The matches of the scan pattern, left to right, without
+    overlaps: the same as ``_SCAN.finditer(folded)``, but the pattern is only tried where
+    a number can start (or at the hedge right before it), several times faster on long
+    articles. (No candidate runs over the end of such a part.)
     """
     spans: list[NumberSpan] = []
-    for m in _matches(folded, start, end):
-        span = _span_of(m, text, folded)
-        if span is not None:
-            spans.append(span)
+    last = start  # where the last match ends
+    for p in _candidates(folded, start, end):
+        if p < last:
+            continue
+        m = None
+        lead = _LEAD.search(folded, max(last, p - _LEAD_WINDOW), p)
+        if lead is not None:
+            m = _SCAN.match(folded, lead.start())
+        if m is None:
+            m = _SCAN.match(folded, p)
+        if m is not None:
+            last = m.end()
+            span = _span_of(m, text, folded)
+            if span is not None:
+                spans.append(span)
     return spans
+
+
+def _candidates(folded: str, start: int, end: int) -> list[int]:
+    """Where a number expression may start in ``folded[start:end]``: the starts of the
+    matches of ``(?<![a-z0-9_])`` + :data:`_CANDIDATE`, left to right, without overlaps."""
+    found: list[int] = []
+    taken = start  # where the last candidate's words end
+    if start == 0 or folded[start - 1] not in _WORD_CHARS:
+        c = _CANDIDATE.match(folded, start, end)
+        if c is not None:
+            taken = c.end()
+            found.append(start)
+    for c in _AFTER_WORD_BREAK.finditer(folded, start, end):
+        p = c.start(1)
+        if p >= taken:
+            taken = c.end(1)
+            found.append(p)
+    return found
 
 
 def sentence_bounds(folded: str, pos: int) -> tuple[int, int]:
@@ -535,38 +548,39 @@ _VAGUE_READINGS = {
 
 def _span_of(m: re.Match[str], text: str, folded: str) -> NumberSpan | None:
     """The number expression a match of the scan pattern found (None: "one of", "once the")."""
-    pct = m["pct"]
+    range_core, hedge, cur, core, vague, pct = m.group("rn", "h", "cur", "n", "v", "pct")
     unit_hint: str | None = "percent" if pct else None
     is_date = False
-    if m["rn"] is not None:
+    if range_core is not None:
         core_start, core_end = m.span("rn")
-        range_word = text[m.start("rh") : m.end("rh")]
+        a, b = m.span("rh")
+        range_word = text[a:b]
         hedge_word: str | None = range_word
         number_start = core_start
-        core = m["rn"]
+        core = range_core
         if core[0] in _CURRENCIES:
             unit_hint = unit_hint or _CURRENCIES[core[0]]
             core_start += 1
             core = core[1:]
         parsed, _ = _read(core, range_word.lower(), unit_hint, True)
-    elif m["v"] is not None:
+    elif vague is not None:
         core_start, core_end = m.span("v")
         number_start = core_start
         hedge_word = None
         parsed = _VAGUE_READINGS[unit_hint]
     else:
         core_start, core_end = m.span("n")
-        core = m["n"]
-        if _skip_word_number(text, folded, m.start(), core_end, core) and not m["h"]:
+        if _skip_word_number(text, folded, m.start(), core_end, core) and not hedge:
             return None
-        hedge_word = text[m.start("h") : m.end("h")] if m["h"] else None
-        number_start = m.start("cur") if m["cur"] else core_start
-        if m["cur"]:
-            unit_hint = unit_hint or _CURRENCIES[m["cur"]]
+        a, b = m.span("h")
+        hedge_word = text[a:b] if hedge else None
+        number_start = m.start("cur") if cur else core_start
+        if cur:
+            unit_hint = unit_hint or _CURRENCIES[cur]
         elif core in _COUNTS:
             unit_hint = "times"
-        parsed, lo_hi = _read(core, m["h"], unit_hint, False)
-        if hedge_word is None and not m["cur"] and not pct:
+        parsed, lo_hi = _read(core, hedge, unit_hint, False)
+        if hedge_word is None and not cur and not pct:
             is_date = _date_like(text, core_start, core_end, core, lo_hi)
     # (positional: a frozen dataclass takes keywords at twice the cost)
     return NumberSpan(

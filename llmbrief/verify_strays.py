@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from llmbrief.models import (
     FIGURE_FIELDS,
@@ -20,7 +21,7 @@ from llmbrief.models import (
     Problem,
 )
 from llmbrief.normalize import NormalizedText
-from llmbrief.numbers import name_span, scan_fragment
+from llmbrief.numbers import NumberSpan, name_span, scan_fragment
 from llmbrief.verify_text import inside, number_at, occurrences, show
 
 #: String fields that hold a closed vocabulary, not text from the article.
@@ -69,12 +70,22 @@ def _stray_problem(field: str, shown: str, in_source: bool) -> Problem:
     return Problem(field=field, text=shown, status="not_in_source", message=message)
 
 
+@lru_cache(maxsize=4096)
+def _numbers_in(value: str) -> tuple[str, str, tuple[NumberSpan, ...]] | None:
+    """``scan_fragment(value)``, or None when ``value`` names no number and has no digit."""
+    norm, key, spans = scan_fragment(value)
+    if not spans and _ANY_DIGIT.search(key) is None:
+        return None
+    return norm, key, spans
+
+
 def check_strays(
     nt: NormalizedText, field: str, value: str, quotes: Sequence[tuple[int, int]]
 ) -> list[Problem]:
-    norm, key, spans = scan_fragment(value)
-    if not spans and _ANY_DIGIT.search(key) is None:
-        return []  # no number, and no digits
+    found = _numbers_in(value)
+    if found is None:
+        return []
+    norm, key, spans = found
     problems: list[Problem] = []
     seen: set[str] = set()
     covered: list[tuple[int, int]] = []

@@ -66,18 +66,20 @@ def number_at(source: NormalizedText, core_start: int) -> NumberSpan | None:
     whole: dict[int, NumberSpan] | None = source.cache.get("numbers_by_core")
     if whole is not None:
         return whole.get(core_start)
-    parts: dict[int, dict[int, NumberSpan]] | None = source.cache.get("numbers_by_sentence")
-    if parts is None:
-        parts = source.cache["numbers_by_sentence"] = {}
+    found: dict[int, NumberSpan] | None = source.cache.get("numbers_by_sentence")
+    if found is None:
         if not may_hold_numbers(source.folded):
             source.cache["numbers_by_core"] = {}
             return None
+        found = source.cache["numbers_by_sentence"] = {}
+        source.cache["sentences_scanned"] = set()
     start, end = sentence_bounds(source.folded, core_start)
-    part = parts.get(start)
-    if part is None:
-        spans = scan_part(source.text, source.folded, start, end)
-        part = parts[start] = {sp.core_start: sp for sp in spans}
-    return part.get(core_start)
+    scanned: set[int] = source.cache["sentences_scanned"]
+    if start not in scanned:
+        scanned.add(start)
+        for sp in scan_part(source.text, source.folded, start, end):
+            found[sp.core_start] = sp
+    return found.get(core_start)
 
 
 def inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
