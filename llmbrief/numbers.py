@@ -382,13 +382,15 @@ def _bounds(v: Number, qualifier: Qualifier) -> tuple[Number | None, Number | No
     return None, None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=256)
 def _read(
     core: str, hedge: str | None, unit_hint: str | None, range_words: bool
 ) -> tuple[ParsedFigure, tuple[str, str] | None]:
     """Meaning of a matched core (folded), and the ends of a range as written.
 
-    Cached by content: a figure's text is read again where its source says it.
+    Cached by content: a figure's text is read again where its source says it, right
+    after. (A few hundred entries: a larger cache only holds objects that every full
+    garbage collection of the caller's heap walks.)
     (Arguments by position: the cache makes its key faster without keywords.)
     """
     if range_words or not (
@@ -592,7 +594,7 @@ def _span_of(m: re.Match[str], text: str, folded: str) -> NumberSpan | None:
 _FRAGMENT_TRIM = " .,;:!?\"'()[]*"
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _scan_fragment(text: str) -> tuple[str, str, tuple[NumberSpan, ...]]:
     norm = normalize_fragment(text).strip(_FRAGMENT_TRIM)
     low = fold(norm)

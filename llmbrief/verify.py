@@ -55,7 +55,7 @@ from llmbrief.verify_attributes import AnyRecord, check_attributes
 from llmbrief.verify_figures import check_figure
 from llmbrief.verify_quotes import check_quote
 from llmbrief.verify_strays import check_strays, text_fields
-from llmbrief.verify_text import built, with_changes
+from llmbrief.verify_text import with_changes
 
 __all__ = [
     "RecordVerificationError",
@@ -101,16 +101,10 @@ def verify_record(record: R, source: str | NormalizedText) -> R:
         if q.start is not None and q.end is not None:
             start, end = nt.raw_span(q.start, q.end)
         evidence.append(with_changes(ev, start=start, end=end))
-        evidence_checks.append(built(EvidenceCheck, index=i, status=q.status, start=start, end=end))
+        evidence_checks.append(EvidenceCheck(index=i, status=q.status, start=start, end=end))
         if q.status != "ok":
             problems.append(
-                built(
-                    Problem,
-                    field=f"evidence[{i}]",
-                    text=ev.quote,
-                    status=q.status,
-                    message=q.message,
-                )
+                Problem(field=f"evidence[{i}]", text=ev.quote, status=q.status, message=q.message)
             )
 
     update: dict[str, object] = {"evidence": evidence}
@@ -134,8 +128,7 @@ def verify_record(record: R, source: str | NormalizedText) -> R:
     else:
         update["spans"] = [with_changes(s, start=None, end=None) for s in record.spans]
 
-    update["verification"] = built(
-        Verification,
+    update["verification"] = Verification(
         verified=not problems,
         figures=figure_checks,
         evidence=evidence_checks,

@@ -15,14 +15,7 @@ from dataclasses import dataclass
 from llmbrief.models import CheckStatus, Figure, FigureCheck, Number, Problem
 from llmbrief.normalize import NormalizedText
 from llmbrief.numbers import NumberSpan, scan_fragment, source_numbers
-from llmbrief.verify_text import (
-    built,
-    inside,
-    number_at,
-    numbers_by_core,
-    occurrences,
-    sentence,
-)
+from llmbrief.verify_text import inside, number_at, numbers_by_core, occurrences, sentence
 
 
 def _eq(a: Number | None, b: Number | None) -> bool:
@@ -130,10 +123,10 @@ def check_figure(
         start = end = None
         if occ is not None:
             start, end = nt.raw_span(occ.start, occ.end)
-        check = built(FigureCheck, field=name, text=fig.text, status=status, start=start, end=end)
+        check = FigureCheck(field=name, text=fig.text, status=status, start=start, end=end)
         if status == "ok":
             return check, None
-        return check, built(Problem, field=name, text=fig.text, status=status, message=message)
+        return check, Problem(field=name, text=fig.text, status=status, message=message)
 
     if not spans:
         return result(

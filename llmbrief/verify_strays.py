@@ -70,7 +70,7 @@ def _stray_problem(field: str, shown: str, in_source: bool) -> Problem:
     return Problem(field=field, text=shown, status="not_in_source", message=message)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _numbers_in(value: str) -> tuple[str, str, tuple[NumberSpan, ...]] | None:
     """``scan_fragment(value)``, or None when ``value`` names no number and has no digit."""
     norm, key, spans = scan_fragment(value)

@@ -61,24 +61,23 @@ def number_at(source: NormalizedText, core_start: int) -> NumberSpan | None:
     """The source's number expression whose number words/digits start at ``core_start``.
 
     ``numbers_by_core(source).get(core_start)``, scanning only the sentence around
-    ``core_start`` (once) when the whole source has not been scanned.
+    ``core_start`` when the whole source has not been scanned. The numbers of the last
+    sentence scanned are kept for the next call: a record's figures and its numbers
+    elsewhere are looked up in the same sentence, and keeping every sentence's would
+    hold thousands of objects that each full garbage collection walks.
     """
     whole: dict[int, NumberSpan] | None = source.cache.get("numbers_by_core")
     if whole is not None:
         return whole.get(core_start)
-    found: dict[int, NumberSpan] | None = source.cache.get("numbers_by_sentence")
-    if found is None:
-        if not may_hold_numbers(source.folded):
-            source.cache["numbers_by_core"] = {}
-            return None
-        found = source.cache["numbers_by_sentence"] = {}
-        source.cache["sentences_scanned"] = set()
+    last: tuple[int, int, dict[int, NumberSpan]] | None = source.cache.get("numbers_of_sentence")
+    if last is not None and last[0] <= core_start < last[1]:
+        return last[2].get(core_start)
+    if last is None and not may_hold_numbers(source.folded):
+        source.cache["numbers_by_core"] = {}
+        return None
     start, end = sentence_bounds(source.folded, core_start)
-    scanned: set[int] = source.cache["sentences_scanned"]
-    if start not in scanned:
-        scanned.add(start)
-        for sp in scan_part(source.text, source.folded, start, end):
-            found[sp.core_start] = sp
+    found = {sp.core_start: sp for sp in scan_part(source.text, source.folded, start, end)}
+    source.cache["numbers_of_sentence"] = (start, end, found)
     return found.get(core_start)
 
 
@@ -110,7 +109,6 @@ _SET_DICT = object.__setattr__
 _SET_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
 _SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
-_FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {}
 
 
 def with_changes(model: M, **changes: Any) -> M:
@@ -126,24 +124,4 @@ def with_changes(model: M, **changes: Any) -> M:
     _SET_FIELDS_SET(new, model.__pydantic_fields_set__ | changes.keys())
     _SET_EXTRA(new, model.__pydantic_extra__)
     _SET_PRIVATE(new, model.__pydantic_private__)
-    return new
-
-
-def built(cls: type[M], **fields: Any) -> M:
-    """``cls(**fields)`` for values the verifier made, of the fields' types: no validation.
-
-    Every field of ``cls`` must be given (a model without extra fields or private
-    attributes); the model is the one pydantic would build: its fields in their
-    declared order, all of them set.
-    """
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(cls.model_fields)
-    if len(fields) != len(names):
-        raise TypeError(f"{cls.__name__} needs exactly the fields {', '.join(names)}")
-    new = object.__new__(cls)
-    _SET_DICT(new, "__dict__", {name: fields[name] for name in names})
-    _SET_FIELDS_SET(new, set(names))
-    _SET_EXTRA(new, None)
-    _SET_PRIVATE(new, None)
     return new
