@@ -34,7 +34,7 @@ has no "5,000", "Geran-2" has no "2").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -50,8 +50,11 @@ __all__ = [
     "ParsedFigure",
     "find_figures",
     "is_whole_token",
+    "may_hold_numbers",
     "parse_figure_text",
     "scan_numbers",
+    "scan_part",
+    "sentence_bounds",
 ]
 
 #: Hedge words (lowercase, normalized) and the qualifier each one means.
@@ -146,9 +149,26 @@ _MONTHS = _words(
 
 
 def _alt(words: Iterable[str]) -> str:
-    """A regex alternation of ``words``, longest first."""
-    items = sorted(words, key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", " ") for w in items)
+    """A regex alternation of ``words`` that tries the longest word first.
+
+    Written as a trie (``t(?:en|h(?:ree|irty))``): where the words start with
+    different letters the engine tests one character instead of trying every
+    word. The words that fit at one place are prefixes of each other, and a
+    longer word comes before its prefix, so they are tried in the same order as
+    in a plain alternation sorted longest first, and match the same.
+    """
+    return _trie(sorted(set(words)))
+
+
+def _trie(words: list[str]) -> str:
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        if w:
+            groups.setdefault(w[0], []).append(w[1:])
+    branches = [re.escape(c).replace("\\ ", " ") + _trie(rest) for c, rest in groups.items()]
+    if "" in words:
+        branches.append("")  # the word ends here: tried after the longer ones
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 # ---------------------------------------------------------------- the grammar
@@ -193,9 +213,10 @@ _SCAN = re.compile(
     + rf")(?P<pct>%| percent{_E}| per cent{_E})?"
     + _RB
 )
-#: Where a number expression can start (the big pattern is tried only there)...
+#: Where a number expression can start (the big pattern is tried only there): a digit, a
+#: currency sign or a number word, not inside a word or a number...
 _CANDIDATE = re.compile(
-    r"(?<![a-z0-9_])(?:[0-9$€£]|"
+    r"(?:[0-9$€£]|"
     + _alt(
         [
             *_WORD_VALUES,
@@ -206,13 +227,19 @@ _CANDIDATE = re.compile(
     )
     + ")"
 )
+#: ...found as the character before it, which the search can skip to (a pattern starting
+#: with a lookbehind would be tried at every position).
+_AFTER_WORD_BREAK = re.compile(rf"[^a-z0-9_](?=({_CANDIDATE.pattern}))")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 #: ...and the hedge (or "between"/"from") that may stand right before it.
 _LEAD = re.compile(rf"(?<![a-z0-9_])(?:{_HEDGE}|between|from) \Z")
 _LEAD_WINDOW = max(len(h) for h in HEDGES) + 2
 _CARD_FULL = re.compile(_CARD)
+_DIG_FULL = re.compile(_DIG)  # digits alone: a cardinal, tested before the whole of _CARD
 _RANGE_FULL = re.compile(rf"(?P<lo>{_CARD})(?: ?- ?| to | and )(?P<hi>{_CARD})")
 _TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[a-z]+")
 #: Cheap test: could this string contain a number at all?
+_ANY_DIGIT = re.compile(r"[0-9]")
 _MAYBE = re.compile(
     rf"[0-9]|\b(?:{_alt([*_WORD_VALUES, *_COUNTS, *_SCALES, 'dozen', 'dozens'])})",
 )
@@ -335,8 +362,17 @@ def _has_scale(core: str) -> bool:
     return any(t in _SCALES or t == "dozen" for t in _TOKEN.findall(core))
 
 
-def _bounds(value: Decimal, qualifier: Qualifier) -> tuple[Number | None, Number | None]:
-    v = _to_number(value)
+def _cardinal(core: str) -> Number:
+    """Value of one cardinal (folded) or count of times ("thrice")."""
+    if core in _COUNTS:
+        return _COUNTS[core]
+    plain = core.replace(",", "")
+    if plain.isascii() and plain.isdigit():  # "88,017": the digits say it all
+        return int(plain)
+    return _to_number(_evaluate(core)[0])
+
+
+def _bounds(v: Number, qualifier: Qualifier) -> tuple[Number | None, Number | None]:
     if qualifier == "exact":
         return v, v
     if qualifier in ("over", "at_least"):
@@ -346,11 +382,20 @@ def _bounds(value: Decimal, qualifier: Qualifier) -> tuple[Number | None, Number
     return None, None
 
 
-def _parse_core(
-    core: str, hedge: str | None, *, range_words: bool
-) -> tuple[ParsedFigure, Decimal | None, Decimal | None]:
-    """Meaning of a matched core (folded); returns the parse and the raw lo/hi of a range."""
-    if range_words or (core not in _COUNTS and _CARD_FULL.fullmatch(core) is None):
+@lru_cache(maxsize=256)
+def _read(
+    core: str, hedge: str | None, unit_hint: str | None, range_words: bool
+) -> tuple[ParsedFigure, tuple[str, str] | None]:
+    """Meaning of a matched core (folded), and the ends of a range as written.
+
+    Cached by content: a figure's text is read again where its source says it, right
+    after. (A few hundred entries: a larger cache only holds objects that every full
+    garbage collection of the caller's heap walks.)
+    (Arguments by position: the cache makes its key faster without keywords.)
+    """
+    if range_words or not (
+        core in _COUNTS or _DIG_FULL.fullmatch(core) or _CARD_FULL.fullmatch(core)
+    ):
         m = _RANGE_FULL.fullmatch(core)
         if m is None:  # pragma: no cover - the scanner only yields cores that split
             raise FigureParseError(f"cannot read {core!r} as a number")
@@ -358,15 +403,12 @@ def _parse_core(
         hi, hi_scale = _evaluate(m["hi"])
         if hi_scale > 1 and not _has_scale(m["lo"]) and lo < hi and lo * hi_scale <= hi:
             lo *= hi_scale  # "10 to 12 million", "two to three thousand"
-        parsed = ParsedFigure(None, _to_number(lo), _to_number(hi), "range", hedge)
-        return parsed, lo, hi
-    if core in _COUNTS:
-        v = Decimal(_COUNTS[core])
-    else:
-        v, _ = _evaluate(core)
+        parsed = ParsedFigure(None, _to_number(lo), _to_number(hi), "range", hedge, unit_hint)
+        return parsed, (m["lo"], m["hi"])
+    value = _cardinal(core)
     qualifier: Qualifier = HEDGES[hedge] if hedge else "exact"
-    low, high = _bounds(v, qualifier)
-    return ParsedFigure(_to_number(v), low, high, qualifier, hedge), v, None
+    low, high = _bounds(value, qualifier)
+    return ParsedFigure(value, low, high, qualifier, hedge, unit_hint), None
 
 
 def _word_before(text: str, pos: int) -> str | None:
@@ -389,9 +431,6 @@ def _is_year(core: str) -> bool:
 
 def _date_like(text: str, start: int, end: int, core: str, lo_hi: tuple[str, str] | None) -> bool:
     """Whether a plain number at text[start:end] is a year or a day of the month."""
-    before = _word_before(text, start)
-    after_char = text[end : end + 1]
-    after = _word_after(text, end)
     if lo_hi is not None:
         lo, hi = lo_hi
         if _is_year(lo) and (_is_year(hi) or (len(hi) == 2 and hi.isdigit())):
@@ -399,18 +438,27 @@ def _date_like(text: str, start: int, end: int, core: str, lo_hi: tuple[str, str
         if not (lo.isdigit() and hi.isdigit() and int(hi) <= 31):
             return False
         # "May 23-24", "23-24 May": a span of days
-        return _is_month(before) or (after_char == " " and _is_month(after))
+        return _month_next_to(text, start, end)
     if not core.isdigit():
         return False
     if _is_year(core):
+        before = _word_before(text, start)
         if _is_month(before) or (before is not None and before.lower() in _YEAR_BEFORE):
             return True
-        if after_char != " " or after is None:
+        after = _word_after(text, end)
+        if text[end : end + 1] != " " or after is None:
             return True
         return after.lower() in _YEAR_AFTER
     if len(core) <= 2 and 1 <= int(core) <= 31:
-        return _is_month(before) or (after_char == " " and _is_month(after))
+        return _month_next_to(text, start, end)
     return False
+
+
+def _month_next_to(text: str, start: int, end: int) -> bool:
+    """Whether a month name stands right before text[start:end], or right after it."""
+    if _is_month(_word_before(text, start)):
+        return True
+    return text[end : end + 1] == " " and _is_month(_word_after(text, end))
 
 
 def _skip_word_number(text: str, folded: str, start: int, end: int, core: str) -> bool:
@@ -424,16 +472,31 @@ def _skip_word_number(text: str, folded: str, start: int, end: int, core: str) -
     return (after in _ONCE_NOT_BEFORE) or (before in _ONCE_NOT_AFTER)
 
 
-def _matches(folded: str) -> Iterator[re.Match[str]]:
-    """The matches of the scan pattern, left to right, without overlaps.
+def scan_numbers(text: str, folded: str) -> list[NumberSpan]:
+    """Every number expression in a normalized text (``text``) and its folded form."""
+    if not may_hold_numbers(folded):
+        return []
+    return scan_part(text, folded, 0, len(folded))
 
-    Same result as ``_SCAN.finditer(folded)``, but the pattern is only tried
-    where a number can start (or at the hedge right before it), which is
-    several times faster on long articles.
+
+def may_hold_numbers(folded: str) -> bool:
+    """Cheap test: could this folded text hold a number at all? (If not, it has none.)"""
+    # digits first: that search looks at characters, the words' one tries a pattern
+    return _ANY_DIGIT.search(folded) is not None or _MAYBE.search(folded) is not None
+
+
+def scan_part(text: str, folded: str, start: int, end: int) -> list[NumberSpan]:
+    """The number expressions :func:`scan_numbers` finds in ``folded[start:end]``.
+
+    For bounds that :func:`sentence_bounds` gives, in a text that
+    :func:`may_hold_numbers`. The matches of the scan pattern, left to right, without
+    overlaps: the same as ``_SCAN.finditer(folded)``, but the pattern is only tried where
+    a number can start (or at the hedge right before it), several times faster on long
+    articles. (No candidate runs over the end of such a part.)
     """
-    last = 0
-    for c in _CANDIDATE.finditer(folded):
-        p = c.start()
+    spans: list[NumberSpan] = []
+    last = start  # where the last match ends
+    for p in _candidates(folded, start, end):
         if p < last:
             continue
         m = None
@@ -444,74 +507,94 @@ def _matches(folded: str) -> Iterator[re.Match[str]]:
             m = _SCAN.match(folded, p)
         if m is not None:
             last = m.end()
-            yield m
-
-
-def scan_numbers(text: str, folded: str) -> list[NumberSpan]:
-    """Every number expression in a normalized text (``text``) and its folded form."""
-    spans: list[NumberSpan] = []
-    if _MAYBE.search(folded) is None:
-        return spans
-    for m in _matches(folded):
-        end = m.end()
-        pct = m["pct"]
-        unit_hint: str | None = "percent" if pct else None
-        is_date = False
-        if m["rn"] is not None:
-            core_start, core_end = m.span("rn")
-            hedge_word = text[m.start("rh") : m.end("rh")]
-            number_start = core_start
-            core = m["rn"]
-            if core[0] in _CURRENCIES:
-                unit_hint = unit_hint or _CURRENCIES[core[0]]
-                core_start += 1
-                core = core[1:]
-            parsed, _, _ = _parse_core(core, hedge_word.lower(), range_words=True)
-        elif m["v"] is not None:
-            core_start, core_end = m.span("v")
-            number_start = core_start
-            hedge_word = None
-            parsed = ParsedFigure(None, None, None, "vague")
-        else:
-            core_start, core_end = m.span("n")
-            core = m["n"]
-            if _skip_word_number(text, folded, m.start(), core_end, core) and not m["h"]:
-                continue
-            hedge_word = text[m.start("h") : m.end("h")] if m["h"] else None
-            number_start = m.start("cur") if m["cur"] else core_start
-            if m["cur"]:
-                unit_hint = unit_hint or _CURRENCIES[m["cur"]]
-            elif core in _COUNTS:
-                unit_hint = "times"
-            parsed, _, _ = _parse_core(core, m["h"], range_words=False)
-            if hedge_word is None and not m["cur"] and not pct:
-                split = _RANGE_FULL.fullmatch(core) if parsed.qualifier == "range" else None
-                lo_hi = (split["lo"], split["hi"]) if split else None
-                is_date = _date_like(text, core_start, core_end, core, lo_hi)
-        if unit_hint is not None and parsed.unit_hint is None:
-            parsed = ParsedFigure(
-                parsed.value, parsed.low, parsed.high, parsed.qualifier, parsed.hedge, unit_hint
-            )
-        spans.append(
-            NumberSpan(
-                start=m.start(),
-                number_start=number_start,
-                core_start=core_start,
-                core_end=core_end,
-                end=end,
-                hedge=hedge_word,
-                parsed=parsed,
-                is_date=is_date,
-            )
-        )
+            span = _span_of(m, text, folded)
+            if span is not None:
+                spans.append(span)
     return spans
+
+
+def _candidates(folded: str, start: int, end: int) -> list[int]:
+    """Where a number expression may start in ``folded[start:end]``: the starts of the
+    matches of ``(?<![a-z0-9_])`` + :data:`_CANDIDATE`, left to right, without overlaps."""
+    found: list[int] = []
+    taken = start  # where the last candidate's words end
+    if start == 0 or folded[start - 1] not in _WORD_CHARS:
+        c = _CANDIDATE.match(folded, start, end)
+        if c is not None:
+            taken = c.end()
+            found.append(start)
+    for c in _AFTER_WORD_BREAK.finditer(folded, start, end):
+        p = c.start(1)
+        if p >= taken:
+            taken = c.end(1)
+            found.append(p)
+    return found
+
+
+def sentence_bounds(folded: str, pos: int) -> tuple[int, int]:
+    """The part of ``folded`` around ``pos`` between two ". " (or the text's ends).
+
+    No number expression, hedge or place where one may start holds ". " (a dot is
+    read only before a digit, and none of them starts with a space), so the scan
+    finds the same numbers in such a part as in the whole text.
+    """
+    before = folded.rfind(". ", 0, pos)
+    after = folded.find(". ", pos)
+    return (0 if before == -1 else before + 2), (len(folded) if after == -1 else after + 2)
+
+
+_VAGUE_READINGS = {
+    hint: ParsedFigure(None, None, None, "vague", None, hint) for hint in (None, "percent")
+}
+
+
+def _span_of(m: re.Match[str], text: str, folded: str) -> NumberSpan | None:
+    """The number expression a match of the scan pattern found (None: "one of", "once the")."""
+    range_core, hedge, cur, core, vague, pct = m.group("rn", "h", "cur", "n", "v", "pct")
+    unit_hint: str | None = "percent" if pct else None
+    is_date = False
+    if range_core is not None:
+        core_start, core_end = m.span("rn")
+        a, b = m.span("rh")
+        range_word = text[a:b]
+        hedge_word: str | None = range_word
+        number_start = core_start
+        core = range_core
+        if core[0] in _CURRENCIES:
+            unit_hint = unit_hint or _CURRENCIES[core[0]]
+            core_start += 1
+            core = core[1:]
+        parsed, _ = _read(core, range_word.lower(), unit_hint, True)
+    elif vague is not None:
+        core_start, core_end = m.span("v")
+        number_start = core_start
+        hedge_word = None
+        parsed = _VAGUE_READINGS[unit_hint]
+    else:
+        core_start, core_end = m.span("n")
+        if _skip_word_number(text, folded, m.start(), core_end, core) and not hedge:
+            return None
+        a, b = m.span("h")
+        hedge_word = text[a:b] if hedge else None
+        number_start = m.start("cur") if cur else core_start
+        if cur:
+            unit_hint = unit_hint or _CURRENCIES[cur]
+        elif core in _COUNTS:
+            unit_hint = "times"
+        parsed, lo_hi = _read(core, hedge, unit_hint, False)
+        if hedge_word is None and not cur and not pct:
+            is_date = _date_like(text, core_start, core_end, core, lo_hi)
+    # (positional: a frozen dataclass takes keywords at twice the cost)
+    return NumberSpan(
+        m.start(), number_start, core_start, core_end, m.end(), hedge_word, parsed, is_date
+    )
 
 
 #: Trimmed from both ends of a short string before it is scanned.
 _FRAGMENT_TRIM = " .,;:!?\"'()[]*"
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _scan_fragment(text: str) -> tuple[str, str, tuple[NumberSpan, ...]]:
     norm = normalize_fragment(text).strip(_FRAGMENT_TRIM)
     low = fold(norm)

@@ -38,7 +38,7 @@ and always reported as offsets into the raw source text.
 
 from __future__ import annotations
 
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from llmbrief.models import (
     FIGURE_FIELDS,
@@ -134,14 +134,13 @@ def verify_record(record: R, source: str | NormalizedText) -> R:
         evidence=evidence_checks,
         problems=problems,
     )
-    return cast(R, record.model_copy(update=update))
+    return with_changes(record, **update)
 
 
 def verify_document(doc: Document, source: str | NormalizedText) -> Document:
     """A copy of ``doc`` with every record verified against ``source`` (normalized once)."""
     nt = normalize(source)
-    records = [verify_record(r, nt) for r in doc.records]
-    return doc.model_copy(update={"records": records})
+    return with_changes(doc, records=[verify_record(r, nt) for r in doc.records])
 
 
 def problems_for_model(verification: Verification) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from llmbrief.models import CheckStatus, Figure, FigureCheck, Number, Problem
 from llmbrief.normalize import NormalizedText
 from llmbrief.numbers import NumberSpan, scan_fragment, source_numbers
-from llmbrief.verify_text import inside, numbers_by_core, occurrences, sentence
+from llmbrief.verify_text import inside, number_at, numbers_by_core, occurrences, sentence
 
 
 def _eq(a: Number | None, b: Number | None) -> bool:
@@ -46,12 +46,11 @@ class _Occurrence:
 
 def _aligned(nt: NormalizedText, key: str, text_spans: Sequence[NumberSpan]) -> list[_Occurrence]:
     """Occurrences of ``key`` whose numbers line up with whole numbers of the source."""
-    by_core = numbers_by_core(nt)
     out: list[_Occurrence] = []
     for s in occurrences(nt.folded, key):
         matched: list[NumberSpan] = []
         for sp in text_spans:
-            src = by_core.get(s + sp.core_start)
+            src = number_at(nt, s + sp.core_start)
             if src is None or src.core_end != s + sp.core_end:
                 break
             matched.append(src)

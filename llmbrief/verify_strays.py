@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from llmbrief.models import (
     FIGURE_FIELDS,
@@ -20,28 +21,27 @@ from llmbrief.models import (
     Problem,
 )
 from llmbrief.normalize import NormalizedText
-from llmbrief.numbers import name_span, scan_fragment
-from llmbrief.verify_text import inside, numbers_by_core, occurrences, show
+from llmbrief.numbers import NumberSpan, name_span, scan_fragment
+from llmbrief.verify_text import inside, number_at, occurrences, show
 
 #: String fields that hold a closed vocabulary, not text from the article.
 _NOT_TEXT_FIELDS = frozenset({"kind", "status", "personnel", "category"})
 #: Digits not part of any number expression ("Geran-2", "mid-2024"): still checked.
 _BARE_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def _core_in_evidence(nt: NormalizedText, core: str, quotes: Sequence[tuple[int, int]]) -> bool:
-    by_core = numbers_by_core(nt)
     for s in occurrences(nt.folded, core):
-        src = by_core.get(s)
+        src = number_at(nt, s)
         if src is not None and src.core_end == s + len(core) and inside(quotes, s, s + len(core)):
             return True
     return False
 
 
 def _core_in_source(nt: NormalizedText, core: str) -> bool:
-    by_core = numbers_by_core(nt)
     for s in occurrences(nt.folded, core):
-        src = by_core.get(s)
+        src = number_at(nt, s)
         if src is not None and src.core_end == s + len(core):
             return True
     return False
@@ -70,10 +70,22 @@ def _stray_problem(field: str, shown: str, in_source: bool) -> Problem:
     return Problem(field=field, text=shown, status="not_in_source", message=message)
 
 
+@lru_cache(maxsize=256)
+def _numbers_in(value: str) -> tuple[str, str, tuple[NumberSpan, ...]] | None:
+    """``scan_fragment(value)``, or None when ``value`` names no number and has no digit."""
+    norm, key, spans = scan_fragment(value)
+    if not spans and _ANY_DIGIT.search(key) is None:
+        return None
+    return norm, key, spans
+
+
 def check_strays(
     nt: NormalizedText, field: str, value: str, quotes: Sequence[tuple[int, int]]
 ) -> list[Problem]:
-    norm, key, spans = scan_fragment(value)
+    found = _numbers_in(value)
+    if found is None:
+        return []
+    norm, key, spans = found
     problems: list[Problem] = []
     seen: set[str] = set()
     covered: list[tuple[int, int]] = []

@@ -14,7 +14,14 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from llmbrief.normalize import NormalizedText
-from llmbrief.numbers import NumberSpan, is_whole_token, source_numbers
+from llmbrief.numbers import (
+    NumberSpan,
+    is_whole_token,
+    may_hold_numbers,
+    scan_part,
+    sentence_bounds,
+    source_numbers,
+)
 
 #: Trimmed from both ends of a quote before it is looked up.
 QUOTE_TRIM = " .,;:!?\"'()[]*-"
@@ -50,8 +57,35 @@ def numbers_by_core(source: NormalizedText) -> dict[int, NumberSpan]:
     return found
 
 
+def number_at(source: NormalizedText, core_start: int) -> NumberSpan | None:
+    """The source's number expression whose number words/digits start at ``core_start``.
+
+    ``numbers_by_core(source).get(core_start)``, scanning only the sentence around
+    ``core_start`` when the whole source has not been scanned. The numbers of the last
+    sentence scanned are kept for the next call: a record's figures and its numbers
+    elsewhere are looked up in the same sentence, and keeping every sentence's would
+    hold thousands of objects that each full garbage collection walks.
+    """
+    whole: dict[int, NumberSpan] | None = source.cache.get("numbers_by_core")
+    if whole is not None:
+        return whole.get(core_start)
+    last: tuple[int, int, dict[int, NumberSpan]] | None = source.cache.get("numbers_of_sentence")
+    if last is not None and last[0] <= core_start < last[1]:
+        return last[2].get(core_start)
+    if last is None and not may_hold_numbers(source.folded):
+        source.cache["numbers_by_core"] = {}
+        return None
+    start, end = sentence_bounds(source.folded, core_start)
+    found = {sp.core_start: sp for sp in scan_part(source.text, source.folded, start, end)}
+    source.cache["numbers_of_sentence"] = (start, end, found)
+    return found.get(core_start)
+
+
 def inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    return any(qs <= start and end <= qe for qs, qe in spans)
+    for qs, qe in spans:  # noqa: SIM110 (a loop: any() over a generator costs more)
+        if qs <= start and end <= qe:
+            return True
+    return False
 
 
 def show(text: str, limit: int = MAX_SHOWN) -> str:
@@ -70,6 +104,13 @@ def sentence(nt: NormalizedText, start: int, end: int) -> str:
     return show(text[left:right].strip())
 
 
+# The slots of every pydantic model, set directly (a model's own __setattr__ validates).
+_SET_DICT = object.__setattr__
+_SET_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
 def with_changes(model: M, **changes: Any) -> M:
     """``model.model_copy(update=changes)``, without its generic copying (a third of the time).
 
@@ -77,12 +118,10 @@ def with_changes(model: M, **changes: Any) -> M:
     validation.
     """
     new = object.__new__(type(model))
-    fields = dict(model.__dict__)
+    fields = model.__dict__.copy()
     fields.update(changes)
-    object.__setattr__(new, "__dict__", fields)
-    object.__setattr__(
-        new, "__pydantic_fields_set__", model.__pydantic_fields_set__ | changes.keys()
-    )
-    object.__setattr__(new, "__pydantic_extra__", model.__pydantic_extra__)
-    object.__setattr__(new, "__pydantic_private__", model.__pydantic_private__)
+    _SET_DICT(new, "__dict__", fields)
+    _SET_FIELDS_SET(new, model.__pydantic_fields_set__ | changes.keys())
+    _SET_EXTRA(new, model.__pydantic_extra__)
+    _SET_PRIVATE(new, model.__pydantic_private__)
     return new
