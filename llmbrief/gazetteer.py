@@ -124,16 +124,11 @@ def _tokens(text: str) -> list[_Token]:
     out = []
     for m in _TOKEN.finditer(text):
         surface = m.group()
-        # (the apostrophe tested first: the pattern is tried only where it may match)
-        if len(surface) > 3 and surface[-2] in "'’" and _POSSESSIVE.search(surface):
+        if len(surface) > 3 and _POSSESSIVE.search(surface):
             surface = surface[:-2]
         key = surface.replace("’", "'").casefold()
-        start = m.start()
-        out.append(_new_token(_Token, (start, start + len(surface), surface, key)))
+        out.append(_Token(m.start(), m.start() + len(surface), surface, key))
     return out
-
-
-_new_token = tuple.__new__  # _Token(...) without its Python-level __new__: a third faster
 
 
 def _fold(name: str) -> str:
@@ -587,9 +582,6 @@ def _candidates(text: str, tokens: list[_Token]) -> Iterable[_Candidate]:
     i = 0
     prev_end = -1
     while i < len(tokens):
-        if not tokens[i].surface[:1].isupper():  # no name starts here (see _match_at)
-            i += 1
-            continue
         cand = _candidate(text, tokens, i, prev_end)
         if cand is None:
             i += 1

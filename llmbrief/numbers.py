@@ -10,7 +10,8 @@ Two public entry points share one grammar:
   offsets, and hints (dates, percentages, currency) so that callers can skip
   what is not a count.
 
-The grammar (after :mod:`llmbrief.normalize`; letters compared lowercase):
+The grammar (after :mod:`llmbrief.normalize`; letters compared lowercase; its words and
+patterns are in :mod:`llmbrief.number_grammar`):
 
 - digits with thousands separators and decimals: ``25,000``, ``1.5``, ``1300``;
   a currency sign before them (``$ € £``), scale words after them
@@ -34,13 +35,40 @@ has no "5,000", "Geran-2" has no "2").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from llmbrief.models import Number, Qualifier
 from llmbrief.normalize import NormalizedText, fold, normalize, normalize_fragment
+from llmbrief.number_grammar import (
+    AFTER_WORD_BREAK,
+    ANY_DIGIT,
+    CANDIDATE,
+    CARD_FULL,
+    COUNTS,
+    CURRENCIES,
+    DIG_FULL,
+    HEDGES,
+    LEAD,
+    LEAD_WINDOW,
+    MAYBE,
+    MONTHS,
+    ONCE_NOT_AFTER,
+    ONCE_NOT_BEFORE,
+    ONE_NOT_AFTER,
+    ONE_NOT_BEFORE,
+    RANGE_FULL,
+    SCALES,
+    SCAN,
+    TOKEN,
+    WORD_AFTER,
+    WORD_BEFORE,
+    WORD_CHARS,
+    WORD_VALUES,
+    YEAR_AFTER,
+    YEAR_BEFORE,
+)
 
 __all__ = [
     "HEDGES",
@@ -56,212 +84,6 @@ __all__ = [
     "scan_part",
     "sentence_bounds",
 ]
-
-#: Hedge words (lowercase, normalized) and the qualifier each one means.
-HEDGES: dict[str, Qualifier] = {
-    # approx
-    "about": "approx",
-    "around": "approx",
-    "some": "approx",
-    "roughly": "approx",
-    "an estimated": "approx",
-    "estimated": "approx",
-    "nearly": "approx",
-    "almost": "approx",
-    "approximately": "approx",
-    "close to": "approx",
-    # over
-    "over": "over",
-    "more than": "over",
-    "in excess of": "over",
-    "upwards of": "over",
-    "just over": "over",
-    "well over": "over",
-    # at_least
-    "at least": "at_least",
-    "no fewer than": "at_least",
-    "no less than": "at_least",
-    # at_most
-    "up to": "at_most",
-    "as many as": "at_most",
-    "at most": "at_most",
-    "no more than": "at_most",
-    # under
-    "fewer than": "under",
-    "less than": "under",
-    "under": "under",
-    "just under": "under",
-}
-
-_UNITS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-}
-_TEENS = {
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-_SCALES = {
-    "hundred": 100,
-    "thousand": 1_000,
-    "million": 1_000_000,
-    "billion": 1_000_000_000,
-    "trillion": 1_000_000_000_000,
-}
-_COUNTS = {"once": 1, "twice": 2, "thrice": 3}
-_WORD_VALUES: dict[str, int] = {**_UNITS, **_TEENS, **_TENS}
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_CURRENCIES = {"$": "USD", "€": "EUR", "£": "GBP"}
-_MONTHS = _words(
-    "january february march april may june july august september sept october november december"
-)
-
-
-def _alt(words: Iterable[str]) -> str:
-    """A regex alternation of ``words`` that tries the longest word first.
-
-    Written as a trie (``t(?:en|h(?:ree|irty))``): where the words start with
-    different letters the engine tests one character instead of trying every
-    word. The words that fit at one place are prefixes of each other, and a
-    longer word comes before its prefix, so they are tried in the same order as
-    in a plain alternation sorted longest first, and match the same.
-    """
-    return _trie(sorted(set(words)))
-
-
-def _trie(words: list[str]) -> str:
-    groups: dict[str, list[str]] = {}
-    for w in words:
-        if w:
-            groups.setdefault(w[0], []).append(w[1:])
-    branches = [re.escape(c).replace("\\ ", " ") + _trie(rest) for c, rest in groups.items()]
-    if "" in words:
-        branches.append("")  # the word ends here: tried after the longer ones
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-
-# ---------------------------------------------------------------- the grammar
-# Patterns run over folded normalized text: lowercase, single spaces, ASCII dashes.
-_E = r"(?![a-z0-9_])"  # a word ends here
-_U = rf"(?:{_alt(w for w in _UNITS if w != 'zero')}){_E}"
-_W99 = rf"(?:(?:{_alt(_TENS)})(?:[- ]{_U}|{_E})|(?:{_alt(_TEENS)}){_E}|{_U}|zero{_E})"
-_GROUP_W = rf"(?:(?:{_W99}|a)[- ]hundred{_E}(?:(?: and)?[- ]{_W99})?|{_W99})"
-_BIG = r"(?:thousand|million|billion|trillion)"
-_ANY_SCALE = r"(?:hundred|thousand|million|billion|trillion)"
-# At most 15 integer digits (and 10 decimals): longer runs are ids, not figures.
-_DIG = r"(?:\d{1,3}(?:,\d{3}){1,4}(?![0-9])|\d{1,15}(?![0-9]))(?:\.\d{1,10}(?![0-9]))?"
-_CARD_D = rf"[$€£]?{_DIG}(?:[- ]{_ANY_SCALE}{_E})*"
-_CARD_W = (
-    rf"(?:{_GROUP_W}|a(?=[- ]{_BIG}{_E}))"
-    rf"(?:[- ]{_BIG}{_E}(?:(?: and)?[- ]{_GROUP_W}|-{_DIG}(?![- ]?{_ANY_SCALE}))?)*"
-)
-_DOZEN = rf"(?:a|{_W99})[- ]dozen{_E}"
-_CARD = rf"(?:{_DOZEN}|{_CARD_D}|{_CARD_W})"
-_COUNT = rf"(?:{_alt(_COUNTS)}){_E}"
-_VAGUE = (
-    r"(?:(?:tens|hundreds|thousands|millions|billions|dozens)"
-    r"(?: of (?:thousands|millions|billions))?"
-    r"|(?:several|a few|a couple of) (?:dozen|hundred|thousand|million|billion))"
-    rf"{_E}"
-)
-_RANGE_SEP = r"(?: ?- ?| to )"
-# Not inside a word, a larger number, a name like "Geran-2", a time or a fraction.
-_LB = r"(?<![a-z0-9_$€£])(?<![0-9][.,/:])(?<![a-z0-9]-)"
-_RB = (
-    r"(?![a-z0-9_])(?![.,/:][0-9])"
-    r"(?!-(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)(?![a-z]))"
-)
-_HEDGE = _alt(HEDGES)
-
-_SCAN = re.compile(
-    _LB
-    + r"(?:"
-    + rf"(?P<rh>between|from) (?P<rn>[$€£]?{_CARD}(?: and | to ){_CARD})"
-    + rf"|(?:(?P<h>{_HEDGE}) )?(?P<cur>[$€£])?(?P<n>{_CARD}(?:{_RANGE_SEP}{_CARD})?|{_COUNT})"
-    + rf"|(?P<v>{_VAGUE})"
-    + rf")(?P<pct>%| percent{_E}| per cent{_E})?"
-    + _RB
-)
-#: Where a number expression can start (the big pattern is tried only there): a digit, a
-#: currency sign or a number word, not inside a word or a number...
-_CANDIDATE = re.compile(
-    r"(?:[0-9$€£]|"
-    + _alt(
-        [
-            *_WORD_VALUES,
-            *_COUNTS,
-            *_words("tens hundreds thousands millions billions dozens several"),
-            *["a few", "a couple", "a dozen", "a hundred", "a thousand", "a million", "a billion"],
-        ]
-    )
-    + ")"
-)
-#: ...found as the character before it, which the search can skip to (a pattern starting
-#: with a lookbehind would be tried at every position).
-_AFTER_WORD_BREAK = re.compile(rf"[^a-z0-9_](?=({_CANDIDATE.pattern}))")
-_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
-#: ...and the hedge (or "between"/"from") that may stand right before it.
-_LEAD = re.compile(rf"(?<![a-z0-9_])(?:{_HEDGE}|between|from) \Z")
-_LEAD_WINDOW = max(len(h) for h in HEDGES) + 2
-_CARD_FULL = re.compile(_CARD)
-_DIG_FULL = re.compile(_DIG)  # digits alone: a cardinal, tested before the whole of _CARD
-_RANGE_FULL = re.compile(rf"(?P<lo>{_CARD})(?: ?- ?| to | and )(?P<hi>{_CARD})")
-_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[a-z]+")
-#: Cheap test: could this string contain a number at all?
-_ANY_DIGIT = re.compile(r"[0-9]")
-_MAYBE = re.compile(
-    rf"[0-9]|\b(?:{_alt([*_WORD_VALUES, *_COUNTS, *_SCALES, 'dozen', 'dozens'])})",
-)
-_WORD_BEFORE = re.compile(r"([A-Za-z]+)[^A-Za-z0-9]{0,2}$")
-_WORD_AFTER = re.compile(r" ?([A-Za-z]+)")
-
-# Context words for the "is it a date?" and "is it a number at all?" heuristics.
-_YEAR_BEFORE = _words(
-    "in since late early mid by of until till from before after during year summer "
-    "spring autumn fall winter through throughout circa"
-)
-_YEAR_AFTER = _words(
-    "to and or in on at the a an when as after before with was were is are has had have "
-    "will would but that which who for of by from until through so while"
-)
-_ONE_NOT_BEFORE = _words("of another that who which")
-_ONE_NOT_AFTER = _words("no any every each the this that which")
-_ONCE_NOT_BEFORE = _words(
-    "the a an it its he she they we you i this that these those there his her their our "
-    "again more upon"
-)
-_ONCE_NOT_AFTER = _words("at was were is are had has have been all")
 
 
 # ---------------------------------------------------------------- results
@@ -331,12 +153,12 @@ def _evaluate(core: str) -> tuple[Decimal, int]:
     current: Decimal | None = None
     biggest = 0
     trailing_scale = 1
-    for tok in _TOKEN.findall(core):
+    for tok in TOKEN.findall(core):
         if tok[0].isdigit():
             current = (current or Decimal(0)) + Decimal(tok.replace(",", ""))
             trailing_scale = 1
-        elif tok in _WORD_VALUES:
-            current = (current or Decimal(0)) + _WORD_VALUES[tok]
+        elif tok in WORD_VALUES:
+            current = (current or Decimal(0)) + WORD_VALUES[tok]
             trailing_scale = 1
         elif tok == "a":
             current = Decimal(1)
@@ -345,8 +167,8 @@ def _evaluate(core: str) -> tuple[Decimal, int]:
         elif tok == "hundred":
             current = (current or Decimal(1)) * 100
             trailing_scale = trailing_scale * 100 if trailing_scale > 1 else 100
-        elif tok in _SCALES:
-            scale = _SCALES[tok]
+        elif tok in SCALES:
+            scale = SCALES[tok]
             if scale > biggest and total:
                 total = (total + (current or Decimal(0))) * scale  # "one thousand million"
             else:
@@ -359,13 +181,13 @@ def _evaluate(core: str) -> tuple[Decimal, int]:
 
 
 def _has_scale(core: str) -> bool:
-    return any(t in _SCALES or t == "dozen" for t in _TOKEN.findall(core))
+    return any(t in SCALES or t == "dozen" for t in TOKEN.findall(core))
 
 
 def _cardinal(core: str) -> Number:
     """Value of one cardinal (folded) or count of times ("thrice")."""
-    if core in _COUNTS:
-        return _COUNTS[core]
+    if core in COUNTS:
+        return COUNTS[core]
     plain = core.replace(",", "")
     if plain.isascii() and plain.isdigit():  # "88,017": the digits say it all
         return int(plain)
@@ -388,15 +210,12 @@ def _read(
 ) -> tuple[ParsedFigure, tuple[str, str] | None]:
     """Meaning of a matched core (folded), and the ends of a range as written.
 
-    Cached by content: a figure's text is read again where its source says it, right
-    after. (A few hundred entries: a larger cache only holds objects that every full
-    garbage collection of the caller's heap walks.)
-    (Arguments by position: the cache makes its key faster without keywords.)
+    Cached by content (arguments by position: a faster key): a figure's text is read
+    again where its source says it, right after. A few hundred entries: a larger cache
+    only holds objects that every full garbage collection of the caller's heap walks.
     """
-    if range_words or not (
-        core in _COUNTS or _DIG_FULL.fullmatch(core) or _CARD_FULL.fullmatch(core)
-    ):
-        m = _RANGE_FULL.fullmatch(core)
+    if range_words or not (core in COUNTS or DIG_FULL.fullmatch(core) or CARD_FULL.fullmatch(core)):
+        m = RANGE_FULL.fullmatch(core)
         if m is None:  # pragma: no cover - the scanner only yields cores that split
             raise FigureParseError(f"cannot read {core!r} as a number")
         lo, _ = _evaluate(m["lo"])
@@ -412,17 +231,17 @@ def _read(
 
 
 def _word_before(text: str, pos: int) -> str | None:
-    m = _WORD_BEFORE.search(text, max(0, pos - 24), pos)
+    m = WORD_BEFORE.search(text, max(0, pos - 24), pos)
     return m.group(1) if m else None
 
 
 def _word_after(text: str, pos: int) -> str | None:
-    m = _WORD_AFTER.match(text, pos, pos + 24)
+    m = WORD_AFTER.match(text, pos, pos + 24)
     return m.group(1) if m else None
 
 
 def _is_month(word: str | None) -> bool:
-    return word is not None and word[0].isupper() and word.lower() in _MONTHS
+    return word is not None and word[0].isupper() and word.lower() in MONTHS
 
 
 def _is_year(core: str) -> bool:
@@ -443,12 +262,12 @@ def _date_like(text: str, start: int, end: int, core: str, lo_hi: tuple[str, str
         return False
     if _is_year(core):
         before = _word_before(text, start)
-        if _is_month(before) or (before is not None and before.lower() in _YEAR_BEFORE):
+        if _is_month(before) or (before is not None and before.lower() in YEAR_BEFORE):
             return True
         after = _word_after(text, end)
         if text[end : end + 1] != " " or after is None:
             return True
-        return after.lower() in _YEAR_AFTER
+        return after.lower() in YEAR_AFTER
     if len(core) <= 2 and 1 <= int(core) <= 31:
         return _month_next_to(text, start, end)
     return False
@@ -468,8 +287,8 @@ def _skip_word_number(text: str, folded: str, start: int, end: int, core: str) -
     after = _word_after(folded, end) if folded[end : end + 1] == " " else None
     before = _word_before(folded, start) if folded[start - 1 : start] == " " else None
     if core == "one":
-        return (after in _ONE_NOT_BEFORE) or (before in _ONE_NOT_AFTER)
-    return (after in _ONCE_NOT_BEFORE) or (before in _ONCE_NOT_AFTER)
+        return (after in ONE_NOT_BEFORE) or (before in ONE_NOT_AFTER)
+    return (after in ONCE_NOT_BEFORE) or (before in ONCE_NOT_AFTER)
 
 
 def scan_numbers(text: str, folded: str) -> list[NumberSpan]:
@@ -482,7 +301,7 @@ def scan_numbers(text: str, folded: str) -> list[NumberSpan]:
 def may_hold_numbers(folded: str) -> bool:
     """Cheap test: could this folded text hold a number at all? (If not, it has none.)"""
     # digits first: that search looks at characters, the words' one tries a pattern
-    return _ANY_DIGIT.search(folded) is not None or _MAYBE.search(folded) is not None
+    return ANY_DIGIT.search(folded) is not None or MAYBE.search(folded) is not None
 
 
 def scan_part(text: str, folded: str, start: int, end: int) -> list[NumberSpan]:
@@ -490,7 +309,7 @@ def scan_part(text: str, folded: str, start: int, end: int) -> list[NumberSpan]:
 
     For bounds that :func:`sentence_bounds` gives, in a text that
     :func:`may_hold_numbers`. The matches of the scan pattern, left to right, without
-    overlaps: the same as ``_SCAN.finditer(folded)``, but the pattern is only tried where
+    overlaps: the same as ``SCAN.finditer(folded)``, but the pattern is only tried where
     a number can start (or at the hedge right before it), several times faster on long
     articles. (No candidate runs over the end of such a part.)
     """
@@ -500,11 +319,11 @@ def scan_part(text: str, folded: str, start: int, end: int) -> list[NumberSpan]:
         if p < last:
             continue
         m = None
-        lead = _LEAD.search(folded, max(last, p - _LEAD_WINDOW), p)
+        lead = LEAD.search(folded, max(last, p - LEAD_WINDOW), p)
         if lead is not None:
-            m = _SCAN.match(folded, lead.start())
+            m = SCAN.match(folded, lead.start())
         if m is None:
-            m = _SCAN.match(folded, p)
+            m = SCAN.match(folded, p)
         if m is not None:
             last = m.end()
             span = _span_of(m, text, folded)
@@ -515,15 +334,15 @@ def scan_part(text: str, folded: str, start: int, end: int) -> list[NumberSpan]:
 
 def _candidates(folded: str, start: int, end: int) -> list[int]:
     """Where a number expression may start in ``folded[start:end]``: the starts of the
-    matches of ``(?<![a-z0-9_])`` + :data:`_CANDIDATE`, left to right, without overlaps."""
+    matches of ``(?<![a-z0-9_])`` + :data:`CANDIDATE`, left to right, without overlaps."""
     found: list[int] = []
     taken = start  # where the last candidate's words end
-    if start == 0 or folded[start - 1] not in _WORD_CHARS:
-        c = _CANDIDATE.match(folded, start, end)
+    if start == 0 or folded[start - 1] not in WORD_CHARS:
+        c = CANDIDATE.match(folded, start, end)
         if c is not None:
             taken = c.end()
             found.append(start)
-    for c in _AFTER_WORD_BREAK.finditer(folded, start, end):
+    for c in AFTER_WORD_BREAK.finditer(folded, start, end):
         p = c.start(1)
         if p >= taken:
             taken = c.end(1)
@@ -560,8 +379,8 @@ def _span_of(m: re.Match[str], text: str, folded: str) -> NumberSpan | None:
         hedge_word: str | None = range_word
         number_start = core_start
         core = range_core
-        if core[0] in _CURRENCIES:
-            unit_hint = unit_hint or _CURRENCIES[core[0]]
+        if core[0] in CURRENCIES:
+            unit_hint = unit_hint or CURRENCIES[core[0]]
             core_start += 1
             core = core[1:]
         parsed, _ = _read(core, range_word.lower(), unit_hint, True)
@@ -578,8 +397,8 @@ def _span_of(m: re.Match[str], text: str, folded: str) -> NumberSpan | None:
         hedge_word = text[a:b] if hedge else None
         number_start = m.start("cur") if cur else core_start
         if cur:
-            unit_hint = unit_hint or _CURRENCIES[cur]
-        elif core in _COUNTS:
+            unit_hint = unit_hint or CURRENCIES[cur]
+        elif core in COUNTS:
             unit_hint = "times"
         parsed, lo_hi = _read(core, hedge, unit_hint, False)
         if hedge_word is None and not cur and not pct:

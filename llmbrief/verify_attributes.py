@@ -99,12 +99,13 @@ def _places_in_quotes(nt: NormalizedText, quotes: Quotes) -> list[str]:
     """The countries of the places named inside ``quotes`` (computed once per quote)."""
     from llmbrief import gazetteer
 
-    cache: dict[tuple[int, int], list[str]] = nt.cache.setdefault("places_by_quote", {})
+    # (tuples of names: the garbage collector stops tracking those, not lists)
+    cache: dict[tuple[int, int], tuple[str, ...]] = nt.cache.setdefault("places_by_quote", {})
     countries: list[str] = []
     for qs, qe in quotes:
         found = cache.get((qs, qe))
         if found is None:
-            found = [p.country for p in gazetteer.find_places(nt.text[qs:qe])]
+            found = tuple(p.country for p in gazetteer.find_places(nt.text[qs:qe]))
             cache[(qs, qe)] = found
         countries.extend(found)
     return countries

@@ -57,9 +57,10 @@ def check_quote(nt: NormalizedText, index: int, quote: str) -> QuoteResult:
     if not key:
         return QuoteResult("quote_not_found", message=f"{label} is empty: copy a sentence")
     for s in occurrences(nt.folded, key):
-        # Cite the punctuation that was trimmed too, where the source has it there.
-        lead = fold(q[: len(q) - len(q.lstrip(trim))])
-        trail = fold(q[len(q.rstrip(trim)) :])
+        # Cite the punctuation that was trimmed too, where the source has it there. (Only
+        # characters of ``trim``: ASCII punctuation and single spaces, as folded already.)
+        lead = q[: len(q) - len(q.lstrip(trim))]
+        trail = q[len(q.rstrip(trim)) :]
         e = s + len(key)
         while lead and (len(lead) > s or not nt.folded.startswith(lead, s - len(lead))):
             lead = lead[1:]

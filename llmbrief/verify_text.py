@@ -61,24 +61,23 @@ def number_at(source: NormalizedText, core_start: int) -> NumberSpan | None:
     """The source's number expression whose number words/digits start at ``core_start``.
 
     ``numbers_by_core(source).get(core_start)``, scanning only the sentence around
-    ``core_start`` when the whole source has not been scanned. The numbers of the last
-    sentence scanned are kept for the next call: a record's figures and its numbers
-    elsewhere are looked up in the same sentence, and keeping every sentence's would
-    hold thousands of objects that each full garbage collection walks.
+    ``core_start`` unless the whole source was scanned already (reading an article for its
+    questions scans it whole). Nothing is kept: the numbers of every sentence looked at,
+    kept with the source, would be thousands of objects that each full garbage collection
+    walks.
     """
-    whole: dict[int, NumberSpan] | None = source.cache.get("numbers_by_core")
-    if whole is not None:
-        return whole.get(core_start)
-    last: tuple[int, int, dict[int, NumberSpan]] | None = source.cache.get("numbers_of_sentence")
-    if last is not None and last[0] <= core_start < last[1]:
-        return last[2].get(core_start)
-    if last is None and not may_hold_numbers(source.folded):
-        source.cache["numbers_by_core"] = {}
+    if "numbers" in source.cache:  # (numbers_by_core is built from it)
+        return numbers_by_core(source).get(core_start)
+    hold: bool | None = source.cache.get("may_hold_numbers")
+    if hold is None:
+        hold = source.cache["may_hold_numbers"] = may_hold_numbers(source.folded)
+    if not hold:
         return None
     start, end = sentence_bounds(source.folded, core_start)
-    found = {sp.core_start: sp for sp in scan_part(source.text, source.folded, start, end)}
-    source.cache["numbers_of_sentence"] = (start, end, found)
-    return found.get(core_start)
+    for sp in scan_part(source.text, source.folded, start, end):
+        if sp.core_start == core_start:
+            return sp
+    return None
 
 
 def inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:

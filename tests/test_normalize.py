@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -9,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from verify_cases import seed
 
-from llmbrief.normalize import NormalizedText, fold, normalize, normalize_fragment
+from llmbrief.normalize import (
+    NOT_SPACE,
+    NormalizedText,
+    fold,
+    normalize,
+    normalize_fragment,
+    whitespace_to_rewrite,
+)
 
 
 @pytest.mark.parametrize(
@@ -156,3 +164,40 @@ def test_every_span_maps_back_to_raw_text_that_normalizes_to_it(
     rs, re_ = nt.raw_span(start, end)
     assert 0 <= rs < re_ <= len(raw)
     assert normalize_fragment(raw[rs:re_]) == nt.text[start:end]
+
+
+def test_not_space_is_every_whitespace_character_but_the_space() -> None:
+    every = {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    assert set(NOT_SPACE) == every - {" "}
+    assert len(NOT_SPACE) == len(set(NOT_SPACE))
+    assert not any(c.isprintable() for c in NOT_SPACE)  # what the quick test relies on
+
+
+_WHITESPACE = st.sampled_from([" ", " ", "\n", "\t", "\r", "\x0b", "\x1f", "\u00a0", "\u2003"])
+
+
+@given(st.lists(st.one_of(_WHITESPACE, st.sampled_from([*"ab.é", "  "])), max_size=30))
+def test_whitespace_to_rewrite_is_the_pattern(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    pattern = [m.span() for m in re.finditer(r"\s{2,}|[^\S ]", text)]
+    assert whitespace_to_rewrite(text) == pattern
+    assert whitespace_to_rewrite(text.encode("ascii", "ignore").decode()) == [
+        m.span() for m in re.finditer(r"\s{2,}|[^\S ]", text.encode("ascii", "ignore").decode())
+    ]
+
+
+def test_whitespace_to_rewrite_in_a_paragraph() -> None:
+    text = "The ferry left at dawn.\n\nIt carried\tforty  cars and a\u00a0bus. "
+    assert whitespace_to_rewrite(text) == [(23, 25), (35, 36), (41, 43), (53, 54)]
+
+
+@given(st.lists(_ALPHABET, max_size=40).map("".join), st.data())
+def test_raw_span_is_the_span_of_its_first_and_last_characters(
+    raw: str, data: st.DataObject
+) -> None:
+    nt = normalize(raw)
+    if not nt.text:
+        return
+    start = data.draw(st.integers(0, len(nt.text) - 1))
+    end = data.draw(st.integers(start + 1, len(nt.text)))
+    assert nt.raw_span(start, end) == (nt._raw_char(start)[0], nt._raw_char(end - 1)[1])

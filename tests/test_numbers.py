@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from verify_cases import seed
 
 from llmbrief.models import Number, Qualifier
+from llmbrief.normalize import normalize
+from llmbrief.number_grammar import CANDIDATE
 from llmbrief.numbers import (
     HEDGES,
     FigureParseError,
     FoundFigure,
+    NumberSpan,
+    _candidates,
     find_figures,
     is_whole_token,
+    may_hold_numbers,
     parse_figure_text,
+    scan_numbers,
+    scan_part,
+    sentence_bounds,
 )
 
 M = 1_000_000
@@ -355,3 +365,69 @@ def test_found_figure_is_a_frozen_record() -> None:
 )
 def test_is_whole_token(text: str, start: int, end: int, whole: bool) -> None:
     assert is_whole_token(text, start, end) is whole
+
+
+# ---------------------------------------------------------------- one sentence at a time
+_ARTICLE = (
+    "Between 5 and 6 ferries sailed on May 23. The port expects up to 1,200 cars, about "
+    "twenty-five buses and a dozen trucks, officials said. One of the cranes broke once the "
+    "storm hit in 2019. Fares rose 15% to $4.50. Two-thirds of it ran from 10 to 12 million "
+    "miles. U.S. crews, some 40 of them, came. Thousands waited 1.5. hours."
+)
+_PIECES = [
+    *"abz5.,-$%",
+    " ",
+    ". ",
+    ", ",
+    "up to ",
+    "between ",
+    " and ",
+    " to ",
+    "two",
+    "one of",
+    "once the",
+    "a dozen",
+    "thousand",
+    "1,200",
+    "2019",
+    "May 23",
+    "12 million",
+]
+
+
+def _parts(text: str) -> list[NumberSpan]:
+    nt = normalize(text)
+    if not may_hold_numbers(nt.folded):
+        return []
+    spans: list[NumberSpan] = []
+    pos = 0
+    while pos < len(nt.folded):
+        start, end = sentence_bounds(nt.folded, pos)
+        assert start <= pos < end
+        spans.extend(scan_part(nt.text, nt.folded, start, end))
+        pos = end
+    return spans
+
+
+def test_sentences_scanned_one_by_one_find_what_the_whole_text_finds() -> None:
+    nt = normalize(_ARTICLE)
+    whole = scan_numbers(nt.text, nt.folded)
+    assert len(whole) > 10
+    assert _parts(_ARTICLE) == whole
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map("".join))
+def test_sentences_scanned_one_by_one_find_what_the_whole_text_finds_anywhere(text: str) -> None:
+    nt = normalize(text)
+    assert _parts(text) == scan_numbers(nt.text, nt.folded)
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map("".join), st.data())
+def test_candidates_are_the_matches_of_a_lookbehind_pattern(text: str, data: st.DataObject) -> None:
+    folded = normalize(text).folded
+    start = data.draw(st.integers(0, len(folded)))
+    end = data.draw(st.integers(start, len(folded)))
+    pattern = re.compile(r"(?<![a-z0-9_])" + CANDIDATE.pattern)
+    assert _candidates(folded, start, end) == [
+        m.start() for m in pattern.finditer(folded, start, end)
+    ]

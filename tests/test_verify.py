@@ -1360,3 +1360,37 @@ def test_digits_inside_a_name(item: str, problems: int) -> None:
     text = "Poland received a cumulative 24 TB2s and six AS90 howitzers."
     nt = normalize(text)
     assert len(check_strays(nt, "item", item, [(0, len(nt.folded))])) == problems
+
+
+def test_number_at_is_the_whole_scan_looked_up() -> None:
+    from llmbrief.normalize import NormalizedText, _normalize
+    from llmbrief.numbers import source_numbers
+    from llmbrief.verify_text import number_at, numbers_by_core
+
+    text = (
+        "Between 5 and 6 ferries sailed. The port expects up to 1,200 cars, about 30 buses "
+        "and a dozen trucks. One of the cranes broke. Fares rose 15%."
+    )
+    whole = numbers_by_core(_normalize(text))
+    nt: NormalizedText = _normalize(text)  # a fresh text: nothing scanned yet
+    assert [number_at(nt, p) for p in range(len(text))] == [whole.get(p) for p in range(len(text))]
+    assert "numbers_by_core" not in nt.cache  # one sentence at a time
+    assert number_at(_normalize("No figures in this one."), 3) is None
+    scanned = _normalize(text)
+    source_numbers(scanned)  # scanned whole already: looked up there
+    assert [number_at(scanned, p) for p in range(len(text))] == [
+        whole.get(p) for p in range(len(text))
+    ]
+
+
+def test_with_changes_is_model_copy() -> None:
+    from llmbrief.verify_text import with_changes
+
+    record = deployment("Up to 40 buses left.", "Up to 40", 40, high=40, qualifier="at_most")
+    for changes in ({}, {"status": "actual"}, {"evidence": [], "spans": []}):
+        copied, reference = with_changes(record, **changes), record.model_copy(update=changes)
+        assert copied is not record and copied == reference
+        assert copied.__pydantic_fields_set__ == reference.__pydantic_fields_set__
+        assert copied.model_dump_json(exclude_unset=True) == reference.model_dump_json(
+            exclude_unset=True
+        )
