@@ -339,16 +339,28 @@ def analyse(text: str, store: Any = None) -> Parsed:
     version are kept inside, so upgrading spaCy's model means clearing the cache
     (``llmbrief cache clear``) or bumping :data:`FORMAT`.
     """
-    from llmbrief.documents import sha256_text
-
-    key = f"analysis:{FORMAT}:{sha256_text(text)}"
     if store is not None:
-        hit = store.get(key)
-        if isinstance(hit, str):
-            parsed = from_json(text, hit)
-            if parsed is not None:
-                return parsed
+        parsed = cached(text, store)
+        if parsed is not None:
+            return parsed
     parsed = parse_many([text])[0]
     if store is not None:
-        store.put(key, to_json(parsed))
+        keep(text, to_json(parsed), store)
     return parsed
+
+
+def cached(text: str, store: Any) -> Parsed | None:
+    """The article's analysis from the cache (see :func:`analyse`), or None."""
+    hit = store.get(_key(text))
+    return from_json(text, hit) if isinstance(hit, str) else None
+
+
+def keep(text: str, data: str, store: Any) -> None:
+    """Cache the article's analysis, ``data`` in the form :func:`to_json` gives."""
+    store.put(_key(text), data)
+
+
+def _key(text: str) -> str:
+    from llmbrief.documents import sha256_text
+
+    return f"analysis:{FORMAT}:{sha256_text(text)}"

@@ -330,6 +330,16 @@ def _instructor_mode(mode: str) -> Any:
     }[mode]
 
 
+def import_clients() -> None:
+    """Import what :func:`open_backend` and the first request need (~1 s of the
+    interpreter's time), without opening anything: openai, its chat resource (which
+    the client imports at its first request) and instructor's OpenAI provider."""
+    import instructor
+    import openai.resources.chat  # noqa: F401
+
+    instructor.from_openai  # noqa: B018 - instructor imports its providers on first use
+
+
 def open_backend(
     settings: Settings,
     *,
