@@ -167,15 +167,17 @@ def _load() -> Language:
 @functools.cache
 def _load_once() -> Language:
     """spaCy's English pipeline, loaded once per process."""
+    from llmbrief.imports import import_spacy
+
     try:
-        import spacy
+        spacy = import_spacy()
     except ImportError as err:  # pragma: no cover - spacy is a hard dependency
         raise NotAvailableError(
             "spaCy is not installed: reinstall llmbrief (pip install -e .)"
         ) from err
     for name in PIPELINES:
         try:
-            nlp = spacy.load(name)
+            nlp: Language = spacy.load(name)
         except OSError:
             continue
         # articles are refused above 1 MiB before they get here; spaCy's own guard

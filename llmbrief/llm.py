@@ -335,8 +335,10 @@ def import_clients() -> None:
     interpreter's time), without opening anything: openai, its chat resource (which
     the client imports at its first request) and instructor's OpenAI provider."""
     import instructor
-    import openai.resources.chat  # noqa: F401
 
+    from llmbrief.imports import import_openai
+
+    import_openai()
     instructor.from_openai  # noqa: B018 - instructor imports its providers on first use
 
 
@@ -350,6 +352,7 @@ def open_backend(
     """Build the client for a run. Loads the embedded model only when it will be used."""
     import logging
 
+    import_clients()
     import httpx2
     import instructor
     import openai
