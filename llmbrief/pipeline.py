@@ -138,10 +138,15 @@ class _LazyBackend:
             return self._backend
 
     def prepare(self) -> None:
-        """Import the client libraries now rather than at the first question (the run
-        calls this while spaCy loads in its own process, with nothing else to do)."""
-        from llmbrief.llm import import_clients
+        """Get ready for the first question before it comes (the run calls this while
+        spaCy loads in its own process): the backend opened, when that loads no model
+        (an endpoint, a replay); else the client libraries imported, and the embedded
+        model left to load when first asked."""
+        from llmbrief.llm import import_clients, loads_a_model
 
+        if not loads_a_model(self.settings, replay=self.replay):
+            self.get()
+            return
         with _gc_paused_then_frozen():
             import_clients()
 
