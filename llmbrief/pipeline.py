@@ -17,8 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from llmbrief.ahead import Ahead
 from llmbrief.cassettes import cassette
 from llmbrief.config import Settings, mode_for, model_for
 from llmbrief.documents import (
@@ -40,6 +41,13 @@ from llmbrief.errors import (
     cause_chain,
 )
 from llmbrief.models import Document, PromptRef, Provenance, Record, Source, Usage
+
+if TYPE_CHECKING:
+    from llmbrief.analysis import Parsed
+
+#: Articles read and sent to be parsed ahead of the one a run takes, at least
+#: (twice the concurrency when that is more): parsing keeps ahead of asking.
+LOOKAHEAD = 8
 
 ProgressFn = Callable[[str, int, int], None]
 
@@ -128,6 +136,19 @@ class _LazyBackend:
                         self.settings, store=self.store, replay=self.replay
                     )
             return self._backend
+
+    def prepare(self) -> None:
+        """Get ready for the first question before it comes (the run calls this while
+        spaCy loads in its own process): the backend opened, when that loads no model
+        (an endpoint, a replay); else the client libraries imported, and the embedded
+        model left to load when first asked."""
+        from llmbrief.llm import import_clients, loads_a_model
+
+        if not loads_a_model(self.settings, replay=self.replay):
+            self.get()
+            return
+        with _gc_paused_then_frozen():
+            import_clients()
 
     @property
     def opened(self) -> Any:
@@ -284,12 +305,9 @@ class ArticleExtractor:
             self.store.put(key, {"answer": answer, "reasks": reasks})
         return answer
 
-    def extract(self, path: Path, text: str, display: str) -> Document:
-        """All records of one article: the analysis, then one question per number and visit."""
-        from llmbrief.analysis import analyse
-
+    def extract(self, text: str, display: str, parsed: Parsed) -> Document:
+        """All records of one article, from its analysis: one question per number and visit."""
         article_sha = sha256_text(text)
-        parsed = analyse(text, None if self.settings.no_cache else self.store)
         self.analysis = parsed.pipeline
         counts = {"cached": 0, "reasks": 0, "questions": 0}
         answered: list[tuple[Question, dict[str, Any] | None]] = []
@@ -477,6 +495,11 @@ def extract_paths(
     order = [ArticleResult(path=display_path(a)) for a in articles]
     result.results.extend(order)
     lock = threading.Lock()
+    ahead = Ahead(
+        [slot.path for slot in order],
+        None if settings.no_cache else store,
+        lookahead=max(LOOKAHEAD, 2 * settings.concurrency),
+    )
 
     def write() -> None:
         docs = [r.document for r in result.results if r.document is not None]
@@ -485,11 +508,10 @@ def extract_paths(
             write_text_atomic(output, documents_to_json(docs, jsonl=jsonl))
 
     def one(i: int) -> ArticleResult:
-        a = articles[i]
         slot = order[i]
         try:
-            text = read_article(slot.path)  # errors name the file as the summary does
-            slot.document = extractor.extract(a, text, slot.path)
+            text, parsed = ahead.take(i)
+            slot.document = extractor.extract(text, slot.path, parsed)
         except _Cancelled:
             pass  # reported as not done
         except (NotAvailableError, ConfigError):
@@ -519,6 +541,8 @@ def extract_paths(
     ctx = cassette(replay, record)
     try:
         with ctx:
+            if ahead.start():  # spaCy loads in its own process meanwhile
+                _get_ready(lazy)
             if settings.concurrency <= 1 or len(articles) <= 1:
                 for i in range(len(articles)):
                     finish(one(i))
@@ -558,6 +582,19 @@ def extract_paths(
     if output is not None:
         write()
     return result
+
+
+def _get_ready(lazy: _LazyBackend) -> None:
+    """What the first question needs, done while the first articles are parsed elsewhere:
+    the modules that read and ask, the records schema's hash, the client libraries."""
+    import llmbrief.assemble
+    import llmbrief.questions
+    import llmbrief.reading
+    import llmbrief.verify
+    import llmbrief.visits  # noqa: F401
+
+    _records_schema_sha()
+    lazy.prepare()
 
 
 def _finish_usage(

