@@ -149,24 +149,8 @@ class NormalizedText:
         if end <= start:
             p = self.raw_offset(start)
             return p, p
-        # _raw_char(start)[0] and _raw_char(end - 1)[1], written out: the verifier asks
-        # for a raw span several times per record
-        runs = self._run_norm
-        k = bisect_right(runs, start) - 1
-        if k < 0:
-            first = start
-        elif runs[k] == start:
-            first = self._run_start[k]
-        else:
-            first = start + self._run_end[k] - runs[k] - 1
-        last = end - 1
-        k = bisect_right(runs, last) - 1
-        if k < 0:
-            stop = end
-        elif runs[k] == last:
-            stop = self._run_end[k]
-        else:
-            stop = end + self._run_end[k] - runs[k] - 1
+        first = self._stage1_char(start)[0]
+        stop = self._stage1_char(end - 1)[1]
         if self._nfc_start is None or self._nfc_end is None:
             return first, stop
         return self._nfc_start[first], self._nfc_end[stop - 1]
