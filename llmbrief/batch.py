@@ -161,9 +161,7 @@ def held_request(
     q.kept.clear()
     counts = {"cached": 0, "reasks": 0, "questions": 0}
     try:
-        extractor.answer_with(
-            backend, q.prompt, q.content, q.model_cls, q.kept, q.key, counts, display
-        )
+        extractor.answer_with(backend, q, counts, display)
     except QuestionHeld:
         if holder.held is None:  # pragma: no cover - the transport sets it before raising
             raise

@@ -18,6 +18,8 @@ in the call log for every HTTP exchange.
 from __future__ import annotations
 
 import contextvars
+import copy
+import functools
 import json
 import threading
 import time
@@ -311,9 +313,19 @@ class Backend:
             "max_tokens": sampling.get("max_tokens", 256),
         }
         if self.mode == "llamacpp":
-            schema = response_model.model_json_schema()
+            schema = schema_of(response_model)
             kwargs["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
         return self.client.chat.completions.create(**kwargs)  # type: ignore[no-any-return]
+
+
+def schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON schema of an answer model: made once per model, a fresh copy each time."""
+    return copy.deepcopy(_schema(model))
+
+
+@functools.lru_cache(maxsize=512)
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema()
 
 
 def _instructor_mode(mode: str) -> Any:

@@ -13,7 +13,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -233,19 +233,10 @@ class ArticleExtractor:
             max_reasks=self.settings.max_reasks,
         )
 
-    def _ask(
-        self,
-        prompt: Any,
-        content: str,
-        model_cls: Any,
-        kept: list[Any],
-        key: str,
-        counts: dict[str, int],
-        article_path: str,
-    ) -> dict[str, Any] | None:
+    def _ask(self, q: Question, counts: dict[str, int], article_path: str) -> dict[str, Any] | None:
         """One question: from cache, or from the model with re-asks. Returns the final answer."""
         if not self.settings.no_cache and self.store is not None:
-            hit = self.store.get(key)
+            hit = self.store.get(q.key)
             if hit is not None:
                 counts["cached"] += 1
                 with self._cached_lock:
@@ -255,20 +246,10 @@ class ArticleExtractor:
         if self.cancel.is_set():
             raise _Cancelled
         backend = self.backend.get()
-        return self.answer_with(
-            backend, prompt, content, model_cls, kept, key, counts, article_path
-        )
+        return self.answer_with(backend, q, counts, article_path)
 
     def answer_with(
-        self,
-        backend: Any,
-        prompt: Any,
-        content: str,
-        model_cls: Any,
-        kept: list[Any],
-        key: str,
-        counts: dict[str, int],
-        article_path: str,
+        self, backend: Any, q: Question, counts: dict[str, int], article_path: str
     ) -> dict[str, Any] | None:
         """Ask ``backend`` (no cache lookup), re-asking as instructor does; cache the answer.
 
@@ -276,17 +257,20 @@ class ArticleExtractor:
         takes the request instead of a model) passes through, nothing cached.
         """
         from llmbrief.llm import current_call, explain_llm_error
+        from llmbrief.questions import verifying
 
         token = current_call.set(
-            {"article": article_path, "prompt": prompt.ref, "model": self.model}
+            {"article": article_path, "prompt": q.prompt.ref, "model": self.model}
         )
+        kept = q.kept
         try:
-            result = backend.ask(
-                content=content,
-                response_model=model_cls,
-                sampling=prompt.sampling,
-                max_reasks=self.settings.max_reasks,
-            )
+            with verifying(q.check, kept) if q.check is not None else nullcontext():
+                result = backend.ask(
+                    content=q.content,
+                    response_model=q.model_cls,
+                    sampling=q.prompt.sampling,
+                    max_reasks=self.settings.max_reasks,
+                )
             answer: dict[str, Any] | None = result.model_dump()
         except Exception as err:
             held = next((e for e in cause_chain(err) if isinstance(e, QuestionHeld)), None)
@@ -302,7 +286,7 @@ class ArticleExtractor:
         counts["reasks"] += reasks
         backend.usage.add(reasks=reasks)
         if self.store is not None:
-            self.store.put(key, {"answer": answer, "reasks": reasks})
+            self.store.put(q.key, {"answer": answer, "reasks": reasks})
         return answer
 
     def extract(self, text: str, display: str, parsed: Parsed) -> Document:
@@ -313,7 +297,7 @@ class ArticleExtractor:
         answered: list[tuple[Question, dict[str, Any] | None]] = []
         for q in self.questions(text, article_sha, parsed):
             counts["questions"] += 1
-            answer = self._ask(q.prompt, q.content, q.model_cls, q.kept, q.key, counts, display)
+            answer = self._ask(q, counts, display)
             answered.append((q, answer))
             if self.on_answer is not None:
                 self.on_answer(display)
@@ -373,6 +357,7 @@ class ArticleExtractor:
 
     def _number_question(self, text: str, article_sha: str, r: Any) -> Question:
         from llmbrief.assemble import number_record
+        from llmbrief.llm import schema_of
         from llmbrief.questions import number_answer_model, number_values
         from llmbrief.verify import verify_record
 
@@ -380,30 +365,24 @@ class ArticleExtractor:
             record = number_record(text, r, answer)
             return None if record is None else verify_record(record, text)
 
-        kept: list[Any] = []
-        model_cls = number_answer_model(r, check, kept)
+        model_cls = number_answer_model(r)
         words = int(self.number_prompt.meta.get("window_words", 0))
         content = self.number_prompt.render(**number_values(text, r, words))
         at = [r.figure.start, r.figure.end]
         key = self._key(
-            self.number_prompt,
-            article_sha,
-            {"at": at, "content": content},
-            model_cls.model_json_schema(),
+            self.number_prompt, article_sha, {"at": at, "content": content}, schema_of(model_cls)
         )
-        return Question("number", self.number_prompt, content, model_cls, kept, key, at, r)
+        return Question("number", self.number_prompt, content, model_cls, [], key, at, r, check)
 
     def _visit_question(self, text: str, article_sha: str, v: Any) -> Question:
+        from llmbrief.llm import schema_of
         from llmbrief.questions import visit_answer_model, visit_values
 
         vmodel = visit_answer_model(v)
         content = self.visit_prompt.render(**visit_values(text, v))
         at = [v.sentence[0], v.sentence[1], v.destination.start]
         key = self._key(
-            self.visit_prompt,
-            article_sha,
-            {"at": at, "content": content},
-            vmodel.model_json_schema(),
+            self.visit_prompt, article_sha, {"at": at, "content": content}, schema_of(vmodel)
         )
         return Question("visit", self.visit_prompt, content, vmodel, [], key, at, v)
 
@@ -422,6 +401,8 @@ class Question:
     #: raw offsets that place the question in its article
     at: list[int]
     reading: Any
+    #: builds and verifies the record an answer describes (numbers; see questions.verifying)
+    check: Callable[[dict[str, Any]], Record | None] | None = None
 
 
 class QuestionHeld(Exception):
@@ -489,17 +470,22 @@ def extract_paths(
         except InputError as err:
             result.results.append(ArticleResult(path=str(p), error=str(err), exception=err))
     store = Store(settings.db_path)
-    lazy = _LazyBackend(settings, store, replay=replay is not None or replay_only)
-    extractor = ArticleExtractor(settings, store, lazy)
-    extractor.on_answer = on_answer  # each question answered: its article's path
     order = [ArticleResult(path=display_path(a)) for a in articles]
     result.results.extend(order)
-    lock = threading.Lock()
     ahead = Ahead(
         [slot.path for slot in order],
         None if settings.no_cache else store,
         lookahead=max(LOOKAHEAD, 2 * settings.concurrency),
     )
+    try:
+        parsing = ahead.start()  # first: spaCy loads in its own process while the rest gets ready
+        lazy = _LazyBackend(settings, store, replay=replay is not None or replay_only)
+        extractor = ArticleExtractor(settings, store, lazy)
+    except BaseException:
+        store.close()
+        raise
+    extractor.on_answer = on_answer  # each question answered: its article's path
+    lock = threading.Lock()
 
     def write() -> None:
         docs = [r.document for r in result.results if r.document is not None]
@@ -541,7 +527,7 @@ def extract_paths(
     ctx = cassette(replay, record)
     try:
         with ctx:
-            if ahead.start():  # spaCy loads in its own process meanwhile
+            if parsing:
                 _get_ready(lazy)
             if settings.concurrency <= 1 or len(articles) <= 1:
                 for i in range(len(articles)):

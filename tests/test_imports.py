@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,9 @@ def test_openai_leaves_out_aiohttp_and_the_resources_it_does_not_use() -> None:
         import httpx2
         from llmbrief.imports import import_openai
         import_openai()
-        lean = {m: m in sys.modules for m in ("aiohttp", "openai.resources.admin")}
+        left_out = ("aiohttp", "openai.resources.admin", "openai.types.beta",
+                    "openai.types.responses.response", "openai.lib.streaming._assistants")
+        lean = {m: m in sys.modules for m in left_out}
         import openai
         def reply(request):
             body = {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
@@ -50,16 +53,26 @@ def test_openai_leaves_out_aiohttp_and_the_resources_it_does_not_use() -> None:
         import aiohttp
         import openai.resources
         from openai.resources import Admin
+        from openai.types import ChatModel
         print(json.dumps({**lean, "answer": answer.choices[0].message.content,
-                          "admin": Admin.__name__, "chat": openai.resources.chat.Chat.__name__}))
+                          "admin": Admin.__name__, "chat": openai.resources.chat.Chat.__name__,
+                          "handler": openai.AssistantEventHandler.__module__,
+                          "response": openai.types.responses.Response.__name__,
+                          "models": "gpt-4o" in str(ChatModel)}))
         """
     )
     assert got == {
         "aiohttp": False,
         "openai.resources.admin": False,
+        "openai.types.beta": False,
+        "openai.types.responses.response": False,
+        "openai.lib.streaming._assistants": False,
         "answer": "hi",
         "admin": "Admin",
         "chat": "Chat",
+        "handler": "openai.lib.streaming._assistants",
+        "response": "Response",
+        "models": True,
     }
 
 
@@ -98,9 +111,10 @@ def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     pkg.mkdir()
     (pkg / "__init__.py").write_text("import sys\nsys.inits += 1\nfrom .part import VALUE\n")
     (pkg / "part.py").write_text("VALUE = 42\n")
+    (pkg / "other.py").write_text("from . import part\nTWICE = part.VALUE * 2\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(sys, "inits", 0, raising=False)
-    for name in ("leanpkg", "leanpkg.part"):
+    for name in ("leanpkg", "leanpkg.part", "leanpkg.other"):
         monkeypatch.delitem(sys.modules, name, raising=False)
     return "leanpkg"
 
@@ -113,12 +127,53 @@ def test_a_package_without_its_init_until_a_name_is_missing(
     import leanpkg.part  # type: ignore[import-not-found]  # noqa: F401
 
     assert sys.modules["leanpkg.part"].VALUE == 42
+    assert module.other.TWICE == 84  # a submodule asked by name, which asks for another
     assert sys.inits == 0  # type: ignore[attr-defined]
     assert module.VALUE == 42  # not a submodule: the __init__ runs, once
     assert module.VALUE == 42
     assert sys.inits == 1  # type: ignore[attr-defined]
     with pytest.raises(AttributeError):
         _ = module.nothing
+
+
+def test_a_package_that_only_re_exports_gives_a_name_from_its_one_submodule(
+    package: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / package
+    (folder / "__init__.py").write_text(
+        '"""Names of the parts."""\n'
+        "from __future__ import annotations\n"
+        "from .part import VALUE as VALUE\n"
+        "from .heavy import HEAVY\n"
+        "from . import other as renamed\n"
+        "__all__ = ['VALUE', 'HEAVY', 'renamed']\n"
+    )
+    (folder / "heavy.py").write_text("import sys\nsys.inits += 1\nHEAVY = 'loaded'\n")
+    monkeypatch.delitem(sys.modules, f"{package}.heavy", raising=False)
+    module = _package_without_init(package)
+    monkeypatch.setitem(sys.modules, package, module)
+
+    assert module.VALUE == 42
+    assert module.renamed.TWICE == 84
+    assert f"{package}.heavy" not in sys.modules
+    assert sys.inits == 0  # type: ignore[attr-defined]
+    assert module.__all__ == ["VALUE", "HEAVY", "renamed"]  # not a re-export: the __init__ runs
+    assert module.HEAVY == "loaded"
+    assert sys.inits == 1  # type: ignore[attr-defined]
+
+
+def test_a_package_without_its_init_asked_by_many_threads_at_once(
+    package: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    init = tmp_path / package / "__init__.py"
+    init.write_text("import sys, time\nsys.inits += 1\ntime.sleep(0.2)\nVALUE = 42\n")
+    module = _package_without_init(package)
+    monkeypatch.setitem(sys.modules, package, module)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        values = list(pool.map(lambda _: module.VALUE, range(8)))
+
+    assert values == [42] * 8  # none of them saw the __init__ half done
+    assert sys.inits == 1  # type: ignore[attr-defined]
 
 
 def test_unimportable_only_meanwhile() -> None:

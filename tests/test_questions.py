@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 from llmbrief.analysis import Parsed, parse_many
 from llmbrief.assemble import number_record
 from llmbrief.attach import Phrase
+from llmbrief.llm import schema_of
 from llmbrief.models import Evidence, Record
 from llmbrief.prompts import get_prompt
 from llmbrief.questions import (
@@ -19,6 +21,7 @@ from llmbrief.questions import (
     number_answer_model,
     number_values,
     party_choices,
+    verifying,
     visit_answer_model,
     visit_values,
     visitor_choices,
@@ -71,10 +74,6 @@ def _enum(model: Any, field: str) -> list[str]:
     return list(prop["enum"]) if "enum" in prop else [prop["const"]]
 
 
-def _never(answer: dict[str, Any]) -> Record | None:
-    return None
-
-
 def test_every_article_has_a_number(parsed: dict[str, Parsed]) -> None:
     assert {t for t, _ in _numbers(parsed)} == set(ARTICLES)
 
@@ -83,7 +82,7 @@ def test_rendered_choices_are_the_enums(parsed: dict[str, Parsed]) -> None:
     prompt = get_prompt("extract@v4")
     for text, r in _numbers(parsed):
         rendered = prompt.render(**number_values(text, r))
-        model = number_answer_model(r, _never, [])
+        model = number_answer_model(r)
         tail = rendered[rendered.rindex("Text: ") :]
         for field, label in PROMPT_LABELS.items():
             (line,) = re.findall(rf"^Choices for {label}: (.*)$", tail, flags=re.M)
@@ -93,7 +92,7 @@ def test_rendered_choices_are_the_enums(parsed: dict[str, Parsed]) -> None:
 def test_values_match_the_schema(parsed: dict[str, Parsed]) -> None:
     for text, r in _numbers(parsed):
         values = number_values(text, r)
-        model = number_answer_model(r, _never, [])
+        model = number_answer_model(r)
         for key, field in PROMPT_FIELDS.items():
             assert values[key].split(", ") == _enum(model, field)
         assert set(_enum(model, "what")) == set(r.attachment.meanings)
@@ -101,7 +100,7 @@ def test_values_match_the_schema(parsed: dict[str, Parsed]) -> None:
 
 def test_none_is_always_offered(parsed: dict[str, Parsed]) -> None:
     for _, r in _numbers(parsed):
-        model = number_answer_model(r, _never, [])
+        model = number_answer_model(r)
         for field in ("sender", "receiver", "claimant"):
             choices = _enum(model, field)
             assert choices[-1] == NONE and choices.count(NONE) == 1
@@ -173,7 +172,7 @@ def _reading(parsed: dict[str, Parsed], text: str, figure: str) -> NumberReading
 
 def test_answer_outside_the_choices_is_refused(parsed: dict[str, Parsed]) -> None:
     r = _reading(parsed, ARTICLES[1], "up to 5,000")
-    model = number_answer_model(r, _never, [])
+    model = number_answer_model(r)
     good = {"figure": "up to 5,000", "what": "sent", "status": "possible", "sender": "North Korea",
             "receiver": "Russia", "claimant": NONE}  # fmt: skip
     model(**good)
@@ -194,10 +193,13 @@ def test_answer_model_keeps_and_verifies_records(parsed: dict[str, Parsed]) -> N
         rec = number_record(text, r, answer)
         return verify_record(rec, text) if rec is not None else None
 
-    model = number_answer_model(r, check, keep)
+    model = number_answer_model(r)
     answer = {"figure": "18", "what": "supplied", "status": "actual", "sender": "Germany",
               "receiver": "Kyiv", "claimant": "defence ministry"}  # fmt: skip
     model(**answer)
+    assert keep == []  # outside verifying(): the schema alone
+    with verifying(check, keep):
+        model(**answer)
     assert keep[0][0] == answer
     rec = keep[0][1]
     assert rec is not None and rec.verification is not None and rec.verification.verified
@@ -214,11 +216,45 @@ def test_unverified_record_is_re_asked(parsed: dict[str, Parsed]) -> None:
         forged = rec.model_copy(update={"evidence": [Evidence(quote="Germany sent 81 tanks.")]})
         return verify_record(forged, text)
 
-    model = number_answer_model(r, check, keep)
-    with pytest.raises(ValidationError):
+    model = number_answer_model(r)
+    with verifying(check, keep), pytest.raises(ValidationError):
         model(figure="18", what="supplied", status="actual", sender="Germany", receiver="Kyiv",
               claimant=NONE)  # fmt: skip
     assert len(keep) == 1
+
+
+def test_questions_with_the_same_choices_share_one_answer_model(
+    parsed: dict[str, Parsed],
+) -> None:
+    text = ARTICLES[0]
+    r = _reading(parsed, text, "18")
+    (again,) = [x for x in read_numbers(text, parse_many([text])[0]) if x.figure.text == "18"]
+    assert again is not r  # parsed again: another reading, the same choices
+    assert number_answer_model(r) is number_answer_model(again)
+    other = [x for t in ARTICLES[1:] for x in read_numbers(t, parsed[t])]
+    assert other and all(number_answer_model(x) is not number_answer_model(r) for x in other)
+    schema = schema_of(number_answer_model(r))
+    assert schema == number_answer_model(r).model_json_schema()
+    schema["properties"].clear()  # a copy: the next question's schema is whole
+    assert schema_of(number_answer_model(r)) == number_answer_model(r).model_json_schema()
+
+
+def test_verifying_holds_in_its_own_thread_only(parsed: dict[str, Parsed]) -> None:
+    text = ARTICLES[0]
+    r = _reading(parsed, text, "18")
+    model = number_answer_model(r)
+    keep: list[tuple[dict[str, Any], Record | None]] = []
+    answer = {"figure": "18", "what": "supplied", "status": "actual", "sender": "Germany",
+              "receiver": "Kyiv", "claimant": NONE}  # fmt: skip
+
+    def check(a: dict[str, Any]) -> Record | None:
+        return None
+
+    with verifying(check, keep), ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: model(**answer)).result()  # another worker's question
+        assert keep == []
+        model(**answer)
+    assert [a for a, _ in keep] == [answer]
 
 
 def _visits(parsed: dict[str, Parsed]) -> list[tuple[str, VisitReading]]:
