@@ -99,7 +99,7 @@ def bench(opt: Options) -> Result:
     def same(a: str, b: str) -> int:
         return sum(x == y for x, y in zip(answers[a], answers[b], strict=True))
 
-    differ = []
+    differ: list[dict[str, Any]] = []
     for i, (p, f) in enumerate(zip(answers["plain"], answers["fast"], strict=True)):
         if p != f:
             steps = _margins(path, settings, requests[i])
