@@ -797,6 +797,14 @@ def _fake_flags(fake: FakeOpenAI) -> tuple[str, ...]:
     return ("--base-url", fake.url, "--model", "fake")
 
 
+def _interruptible() -> None:
+    """In the child before it runs llmbrief: Ctrl-C at its default, as at a terminal.
+
+    A shell starts a background job with SIGINT ignored and children inherit that, so
+    a suite run with ``&`` would otherwise test a process that cannot be interrupted."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(tmp: Path, fake: FakeOpenAI, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [*LLMBRIEF, "extract", "arts", "-o", "out.json", *_fake_flags(fake), *extra],
@@ -805,6 +813,7 @@ def _start(tmp: Path, fake: FakeOpenAI, *extra: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_interruptible,
     )
 
 
@@ -878,6 +887,7 @@ def test_interrupt_without_output_file_prints_finished_on_stdout(workdir: Path) 
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=_interruptible,
         )
         deadline = time.monotonic() + 30
         while len(fake.chat_requests) < 4 and time.monotonic() < deadline:
