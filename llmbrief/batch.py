@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any
 from llmbrief.config import Settings
 from llmbrief.documents import display_path, find_articles, read_article, sha256_text
 from llmbrief.errors import InputError, LLMBriefError
-from llmbrief.pipeline import ArticleExtractor, Question, QuestionHeld
+from llmbrief.extractor import ArticleExtractor, Question, QuestionHeld
 
 if TYPE_CHECKING:
     import httpx2
@@ -126,11 +126,11 @@ def open_holding_backend(settings: Settings) -> tuple[Backend, HoldingTransport]
     """A backend for ``settings`` whose requests go to a :class:`HoldingTransport`."""
     import httpx2
 
+    from llmbrief.extractor import gc_paused_then_frozen
     from llmbrief.llm import open_backend
-    from llmbrief.pipeline import _gc_paused_then_frozen
 
     holder = HoldingTransport()
-    with _gc_paused_then_frozen():
+    with gc_paused_then_frozen():
         backend = open_backend(
             settings, store=None, transport_factory=lambda: httpx2.MockTransport(holder.handle)
         )
@@ -139,9 +139,9 @@ def open_holding_backend(settings: Settings) -> tuple[Backend, HoldingTransport]
 
 def new_extractor(settings: Settings, store: Store) -> ArticleExtractor:
     """An extractor whose questions are only listed and fed, never sent to a model."""
-    from llmbrief.pipeline import _LazyBackend
+    from llmbrief.extractor import LazyBackend
 
-    return ArticleExtractor(settings, store, _LazyBackend(settings, store, replay=True))
+    return ArticleExtractor(settings, store, LazyBackend(settings, store, replay=True))
 
 
 def held_request(

@@ -38,7 +38,7 @@ from llmbrief.batch import (
 from llmbrief.config import Settings
 from llmbrief.documents import read_article, sha256_text
 from llmbrief.errors import InputError, LLMBriefError
-from llmbrief.pipeline import ArticleExtractor, Question
+from llmbrief.extractor import ArticleExtractor, Question
 
 if TYPE_CHECKING:
     from llmbrief.llm import Backend

@@ -1,15 +1,15 @@
-"""A run's backend gets ready before its first question, and no further than it should."""
+"""llmbrief.extractor: a run's backend gets ready before its first question, and no further."""
 
 from __future__ import annotations
 
 import sys
 
 from llmbrief.config import Settings
-from llmbrief.pipeline import _LazyBackend
+from llmbrief.extractor import LazyBackend
 
 
 def test_an_endpoints_backend_is_opened_at_once() -> None:
-    lazy = _LazyBackend(Settings(base_url="http://127.0.0.1:9/v1", model="m"), None, False)
+    lazy = LazyBackend(Settings(base_url="http://127.0.0.1:9/v1", model="m"), None, False)
     lazy.prepare()
     assert lazy.opened is not None
     assert lazy.opened.embedded is None
@@ -17,13 +17,13 @@ def test_an_endpoints_backend_is_opened_at_once() -> None:
 
 
 def test_a_replays_backend_is_opened_at_once() -> None:
-    lazy = _LazyBackend(Settings(), None, True)
+    lazy = LazyBackend(Settings(), None, True)
     lazy.prepare()
     assert lazy.opened is not None
 
 
 def test_the_embedded_model_waits_for_its_first_question() -> None:
-    lazy = _LazyBackend(Settings(), None, False)
+    lazy = LazyBackend(Settings(), None, False)
     lazy.prepare()
     assert lazy.opened is None
     assert {"openai", "instructor", "openai.resources.chat"} <= set(sys.modules)
