@@ -639,8 +639,9 @@ def eval_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Score verified records against a hand-written gold set (precision, recall, F1)."""
-    from llmbrief.evaluate import evaluate, format_report, load_gold
+    from llmbrief.evaluate import evaluate, format_report
     from llmbrief.pipeline import load_many
+    from llmbrief.seedgold import load_gold
 
     report = evaluate(load_many(records), load_gold(gold), include_vague=vague)
     typer.echo(report.model_dump_json(indent=2) if as_json else format_report(report), nl=False)

@@ -13,16 +13,7 @@ import pytest
 from llmbrief.devgold import DevGold
 from llmbrief.devreport import DevReport
 from llmbrief.errors import InputError
-from llmbrief.evaluate import (
-    EvalReport,
-    Gold,
-    GoldFigure,
-    evaluate,
-    format_report,
-    load_gold,
-    parse_any_gold,
-    parse_gold,
-)
+from llmbrief.evaluate import EvalReport, evaluate, format_report
 from llmbrief.models import (
     Casualties,
     Deployment,
@@ -34,6 +25,7 @@ from llmbrief.models import (
     Source,
     Verification,
 )
+from llmbrief.seedgold import Gold, GoldFigure, load_gold, parse_any_gold, parse_gold
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_PATH = ROOT / "gold" / "seeds.json"
@@ -594,80 +586,13 @@ def test_report_is_json_serializable(gold: Gold) -> None:
 
 
 # ---------------------------------------------------------------------------
-# Loading gold files
+# Helpers
 
 
 def _write(tmp_path: Path, data: Any) -> Path:
     p = tmp_path / "gold.json"
     p.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
     return p
-
-
-GOOD_FIGURE = {
-    "file": "a.txt",
-    "kind": "deployment",
-    "field": "count",
-    "text": "5,000",
-    "value": 5000,
-    "qualifier": "exact",
-}
-
-
-@pytest.mark.parametrize(
-    ("data", "expected"),
-    [
-        ("{not json", "not valid JSON"),
-        ([], "expected a JSON object"),
-        ({"version": 2, "files": ["a.txt"]}, "version"),
-        ({"version": 1, "files": ["a.txt"], "colour": 1}, "colour"),
-        (
-            {"version": 1, "files": ["a.txt"], "figures": [{**GOOD_FIGURE, "field": "killed"}]},
-            "'killed' is not a figure of deployment",
-        ),
-        (
-            {"version": 1, "files": ["a.txt"], "figures": [{**GOOD_FIGURE, "value": "5000"}]},
-            "figures[0].value",
-        ),
-        (
-            {
-                "version": 1,
-                "files": ["a.txt"],
-                "figures": [
-                    {**GOOD_FIGURE, "text": "thousands", "value": None, "qualifier": "vague"}
-                ],
-            },
-            "'vague' must be true",
-        ),
-        (
-            {"version": 1, "files": ["a.txt"], "figures": [{**GOOD_FIGURE, "file": "b.txt"}]},
-            "'b.txt' is not in 'files'",
-        ),
-        ({"version": 1, "files": ["a.txt"], "figures": [GOOD_FIGURE, GOOD_FIGURE]}, "given twice"),
-        (
-            {
-                "version": 1,
-                "files": ["a.txt"],
-                "visits": [{"file": "a.txt", "visitor": "X", "count": "twice"}],
-            },
-            "has no diplomatic_visit figure",
-        ),
-    ],
-)
-def test_bad_gold_files_are_one_line_input_errors(tmp_path: Path, data: Any, expected: str) -> None:
-    p = _write(tmp_path, data)
-    with pytest.raises(InputError) as info:
-        load_gold(p)
-    message = str(info.value)
-    assert message.startswith(f"{p}: ")
-    assert expected in message
-    assert "\n" not in message
-
-
-def test_missing_gold_file(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no such gold file"):
-        load_gold(tmp_path / "nope.json")
-    with pytest.raises(InputError, match="is a folder"):
-        load_gold(tmp_path)
 
 
 # ---------------------------------------------------------------------------
