@@ -76,17 +76,11 @@ class LazyBackend:
             return self._backend
 
     def prepare(self) -> None:
-        """Get ready for the first question before it comes (the run calls this while
-        spaCy loads in its own process): the backend opened, when that loads no model
-        (an endpoint, a replay); else the client libraries imported, and the embedded
-        model left to load when first asked."""
-        from llmbrief.llm import import_clients, loads_a_model
-
-        if not loads_a_model(self.settings, replay=self.replay):
-            self.get()
-            return
-        with gc_paused_then_frozen():
-            import_clients()
+        """Open the backend before the first question comes, the embedded model loaded
+        included. A run calls this only while articles are being parsed (spaCy loads in
+        its own process meanwhile), and an article whose analysis is not cached has no
+        cached answers either: its questions will be asked."""
+        self.get()
 
     @property
     def opened(self) -> Any:

@@ -248,7 +248,8 @@ def extract_paths(
 
 def _get_ready(lazy: LazyBackend) -> None:
     """What the first question needs, done while the first articles are parsed elsewhere:
-    the modules that read and ask, the records schema's hash, the client libraries."""
+    the modules that read and ask, the records schema's hash, the backend (the embedded
+    model loaded)."""
     import llmbrief.assemble
     import llmbrief.questions
     import llmbrief.reading

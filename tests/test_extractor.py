@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import pytest
 
 from llmbrief.config import Settings
 from llmbrief.extractor import LazyBackend
@@ -22,8 +22,12 @@ def test_a_replays_backend_is_opened_at_once() -> None:
     assert lazy.opened is not None
 
 
-def test_the_embedded_model_waits_for_its_first_question() -> None:
+@pytest.mark.live
+def test_the_embedded_model_loads_while_the_articles_are_parsed() -> None:
     lazy = LazyBackend(Settings(), None, False)
+    assert lazy.opened is None  # nothing before the run asks
     lazy.prepare()
-    assert lazy.opened is None
-    assert {"openai", "instructor", "openai.resources.chat"} <= set(sys.modules)
+    assert lazy.opened is not None
+    assert lazy.opened.embedded is not None
+    assert lazy.get() is lazy.opened
+    lazy.opened.embedded.close()
