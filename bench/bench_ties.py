@@ -22,8 +22,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from bench_embedded import _content, _settings, dev_sample, pipeline_requests
-from common import SEEDS, Options, Result, log
+from bench_embedded import _content, _settings, brief_requests
+from common import Options, Result, log
 
 
 def _answers(path: Any, settings: Any, requests: list[dict[str, Any]], kind: str) -> list[str]:
@@ -85,9 +85,7 @@ def bench(opt: Options) -> Result:
     except ImportError as e:
         return Result("ties", "fast vs plain answers", None, "", "(none)", None,
                       note=f"skipped: {e} (install the local extra)")  # fmt: skip
-    seeds = sorted(SEEDS.glob("*.txt"))
-    dev = dev_sample(opt.dev_articles)
-    requests, _ = pipeline_requests(opt, [*seeds, *dev])
+    requests, _, _, _ = brief_requests(opt)
     settings = _settings(opt, opt.sandbox.new_db())
     path = local_model_path(settings)
     answers = {}
