@@ -158,7 +158,12 @@ RecordOpt = Annotated[
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Ask the model even when cached.")]
 ConcurrencyOpt = Annotated[
     int | None,
-    typer.Option("--concurrency", "-j", min=1, help="Articles in parallel (remote backends)."),
+    typer.Option(
+        "--concurrency",
+        "-j",
+        min=1,
+        help="Questions asked at a time, across articles (remote backends).",
+    ),
 ]
 ReasksOpt = Annotated[
     int | None,

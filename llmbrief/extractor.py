@@ -16,6 +16,7 @@ import gc
 import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -127,6 +128,8 @@ class ArticleExtractor:
         self.analysis: str | None = None
         #: called with the article's path after each question is answered (for progress)
         self.on_answer: Callable[[str], None] | None = None
+        #: where questions are asked when a run asks several at once (None: one by one)
+        self.pool: Executor | None = None
 
     def _key(self, prompt: Any, article_sha: str, question: dict[str, Any], schema: Any) -> str:
         from llmbrief.store import cache_key
@@ -205,15 +208,28 @@ class ArticleExtractor:
         """All records of one article, from its analysis: one question per number and visit."""
         article_sha = sha256_text(text)
         self.analysis = parsed.pipeline
-        counts = {"cached": 0, "reasks": 0, "questions": 0}
-        answered: list[tuple[Question, dict[str, Any] | None]] = []
-        for q in self.questions(text, article_sha, parsed):
-            counts["questions"] += 1
-            answer = self._ask(q, counts, display)
-            answered.append((q, answer))
-            if self.on_answer is not None:
-                self.on_answer(display)
-        return self.assemble(text, article_sha, display, answered)
+        questions = list(self.questions(text, article_sha, parsed))
+        answers = self._answers(questions, display)
+        return self.assemble(text, article_sha, display, list(zip(questions, answers, strict=True)))
+
+    def _answers(self, questions: list[Question], display: str) -> list[dict[str, Any] | None]:
+        """Each question's final answer, in order: one by one, or on :attr:`pool` beside the
+        questions of the run's other articles. When one fails, those not started yet of
+        this article are not asked."""
+        if self.pool is None or len(questions) < 2:
+            return [self._answer(q, display) for q in questions]
+        futures = [self.pool.submit(self._answer, q, display) for q in questions]
+        try:
+            return [f.result() for f in futures]
+        finally:
+            for f in futures:
+                f.cancel()  # a no-op once done
+
+    def _answer(self, q: Question, display: str) -> dict[str, Any] | None:
+        answer = self._ask(q, {"cached": 0, "reasks": 0, "questions": 1}, display)
+        if self.on_answer is not None:
+            self.on_answer(display)
+        return answer
 
     def questions(self, text: str, article_sha: str, parsed: Any) -> Iterator[Question]:
         """Every question of an article, in the order they are asked: numbers, then visits.

@@ -8,8 +8,9 @@ callback) and never exit.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -202,7 +203,7 @@ def extract_paths(
 
     ctx = cassette(replay, record)
     try:
-        with ctx:
+        with ctx, _asking(extractor, settings.concurrency):
             if parsing:
                 _get_ready(lazy)
             if settings.concurrency <= 1 or len(articles) <= 1:
@@ -244,6 +245,25 @@ def extract_paths(
     if output is not None:
         write()
     return result
+
+
+@contextmanager
+def _asking(extractor: ArticleExtractor, jobs: int) -> Iterator[None]:
+    """Meanwhile, ``jobs`` questions at a time across the run's articles (one article's
+    questions need not wait for each other); with one job, the extractor asks in order.
+    On any exception (Ctrl-C included) the questions not started yet are not asked."""
+    if jobs <= 1:
+        yield
+        return
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="ask") as pool:
+        extractor.pool = pool
+        try:
+            yield
+        except BaseException:
+            extractor.cancel.set()  # queued questions stop before their call
+            raise
+        finally:
+            extractor.pool = None
 
 
 def _get_ready(lazy: LazyBackend) -> None:

@@ -935,3 +935,32 @@ def test_kill_9_leaves_cache_and_call_log_usable(workdir: Path) -> None:
         second_run = _bodies(fake.chat_requests)[len(first_run) :]
     assert len(second_run) == 9 - cached  # every cached answer was used
     assert len(documents()) == 3
+
+
+# --- several questions at once --------------------------------------------------
+
+
+def _most_at_once(requests: list[FakeRequest], held: float) -> int:
+    """Most requests the server held at the same time (each is held ``held`` seconds)."""
+    times = sorted(r.at for r in requests)
+    return max(sum(1 for u in times if t <= u < t + held) for t in times)
+
+
+@pytest.mark.parametrize(("jobs", "at_once"), [("1", 1), ("3", 3)])
+def test_one_articles_questions_are_asked_together_with_concurrency(
+    workdir: Path, jobs: str, at_once: int
+) -> None:
+    write("arts/0.txt", three_questions(0))
+    with FakeOpenAI(delay_ms=400) as fake:
+        proc = subprocess.run(
+            [*LLMBRIEF, "extract", "arts", "-o", "out.json", "-j", jobs, *_fake_flags(fake)],
+            cwd=workdir, env=_subprocess_env(workdir), capture_output=True, text=True,
+            timeout=120, check=False,
+        )  # fmt: skip
+        asked = list(fake.chat_requests)
+    assert proc.returncode == 0, proc.stderr
+    assert len(asked) == 3
+    assert _most_at_once(asked, 0.4) == at_once
+    (doc,) = documents()
+    starts = [r["evidence"][0]["start"] for r in doc["records"]]
+    assert len(starts) == 3 and starts == sorted(starts)  # the article's order, however asked
