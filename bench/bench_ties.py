@@ -23,7 +23,7 @@ import os
 from typing import Any
 
 from bench_embedded import _content, _settings, brief_requests
-from common import Options, Result, log
+from common import Options, Result, local_model_missing, log
 
 
 def _answers(path: Any, settings: Any, requests: list[dict[str, Any]], kind: str) -> list[str]:
@@ -78,13 +78,10 @@ def _margins(path: Any, settings: Any, body: dict[str, Any]) -> list[tuple[float
 
 def bench(opt: Options) -> Result:
     os.environ["LLMBRIEF_PREFIX_DIR"] = "off"
-    try:
-        import llama_cpp  # noqa: F401
+    if missing := local_model_missing():
+        return Result("ties", "fast vs plain answers", None, "", "(none)", None, note=missing)
+    from llmbrief.llm import local_model_path
 
-        from llmbrief.llm import local_model_path
-    except ImportError as e:
-        return Result("ties", "fast vs plain answers", None, "", "(none)", None,
-                      note=f"skipped: {e} (install the local extra)")  # fmt: skip
     requests, _, _, _ = brief_requests(opt)
     settings = _settings(opt, opt.sandbox.new_db())
     path = local_model_path(settings)

