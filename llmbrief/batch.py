@@ -159,9 +159,8 @@ def held_request(
     """
     holder.reset(responses)
     q.kept.clear()
-    counts = {"cached": 0, "reasks": 0, "questions": 0}
     try:
-        extractor.answer_with(backend, q, counts, display)
+        extractor.answer_with(backend, q, display)
     except QuestionHeld:
         if holder.held is None:  # pragma: no cover - the transport sets it before raising
             raise

@@ -148,12 +148,11 @@ class ArticleExtractor:
             max_reasks=self.settings.max_reasks,
         )
 
-    def _ask(self, q: Question, counts: dict[str, int], article_path: str) -> dict[str, Any] | None:
+    def _ask(self, q: Question, article_path: str) -> dict[str, Any] | None:
         """One question: from cache, or from the model with re-asks. Returns the final answer."""
         if not self.settings.no_cache and self.store is not None:
             hit = self.store.get(q.key)
             if hit is not None:
-                counts["cached"] += 1
                 with self._cached_lock:
                     self.cached += 1
                 answer: dict[str, Any] | None = hit.get("answer")
@@ -161,11 +160,9 @@ class ArticleExtractor:
         if self.cancel.is_set():
             raise Cancelled
         backend = self.backend.get()
-        return self.answer_with(backend, q, counts, article_path)
+        return self.answer_with(backend, q, article_path)
 
-    def answer_with(
-        self, backend: Any, q: Question, counts: dict[str, int], article_path: str
-    ) -> dict[str, Any] | None:
+    def answer_with(self, backend: Any, q: Question, article_path: str) -> dict[str, Any] | None:
         """Ask ``backend`` (no cache lookup), re-asking as instructor does; cache the answer.
 
         A :class:`QuestionHeld` raised by the backend's transport (a batch file
@@ -198,7 +195,6 @@ class ArticleExtractor:
         finally:
             current_call.reset(token)
         reasks = max(0, len(kept) - 1)
-        counts["reasks"] += reasks
         backend.usage.add(reasks=reasks)
         if self.store is not None:
             self.store.put(q.key, {"answer": answer, "reasks": reasks})
@@ -226,7 +222,7 @@ class ArticleExtractor:
                 f.cancel()  # a no-op once done
 
     def _answer(self, q: Question, display: str) -> dict[str, Any] | None:
-        answer = self._ask(q, {"cached": 0, "reasks": 0, "questions": 1}, display)
+        answer = self._ask(q, display)
         if self.on_answer is not None:
             self.on_answer(display)
         return answer
