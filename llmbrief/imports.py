@@ -21,9 +21,9 @@ it later:
   jinja2) for ``spacy.info``; a stand-in module gives ``spacy.info`` instead,
   which imports the real one when called.
 
-Each saves interpreter time measured in bench/README.md; the first two are for
-openai 3 (checked), the third changes nothing where spaCy imports no
-``spacy.cli.info``.
+Each saves interpreter time measured in bench/README.md; the first three are for
+openai 3 (checked from its version file, before it is imported), the last changes
+nothing where spaCy imports no ``spacy.cli.info``.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def import_openai() -> None:
                 _import_openai_lean()
         except ImportError:  # an openai that needs aiohttp to import
             import openai
-    if "openai.resources" not in sys.modules and _openai_major() == "3":
+    if "openai.resources" not in sys.modules and _openai3_folder() is not None:
         sys.modules["openai.resources"] = _package_without_init("openai.resources")
     import openai.resources.chat  # noqa: F401
 
@@ -126,12 +126,6 @@ def _spacy_info(*args: Any, **kwargs: Any) -> Any:
     from spacy.cli.info import info
 
     return info(*args, **kwargs)
-
-
-def _openai_major() -> str:
-    import openai
-
-    return str(openai.__version__).split(".", 1)[0]
 
 
 @contextmanager
