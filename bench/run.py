@@ -37,7 +37,6 @@ import bench_embedded
 import bench_numerics
 import bench_replay
 import bench_startup
-import bench_ties
 import bench_verifier
 from common import ROOT, Options, Result, Sandbox, log, rounded
 
@@ -55,10 +54,7 @@ BENCHES: dict[str, tuple[Callable[[Options], Result], int, int]] = {
     "embedded": (bench_embedded.bench, 1, 1),
     "numerics": (bench_numerics.bench, 1, 1),
     "cold": (bench_cold.bench, 2, 1),
-    "ties": (bench_ties.bench, 1, 1),
 }
-#: Run only when named with --only (long, and explaining rather than measuring).
-OPT_IN = {"ties"}
 
 
 def fmt_value(r: Result) -> str:
@@ -133,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="dev-set articles in the embedded check (-1: all 37)")  # fmt: skip
     parser.add_argument("--output", type=Path, default=RESULTS, help="results file")
     args = parser.parse_args(argv)
-    names = args.only or [n for n in BENCHES if n not in OPT_IN]
+    names = args.only or list(BENCHES)
     info = machine()
     info["load_average_at_start"] = load()
     doc: dict[str, Any] = {

@@ -14,6 +14,14 @@ ordinary server). Two samplers, chosen by ``LLMBRIEF_SAMPLER``:
 
 Requests the fast sampler does not cover (no answer schema, sampling with a
 temperature, stop strings) always take the plain path.
+
+Both samplers take the constrained greedy token, so they give the same answers
+when a token gets the same logits alone (the plain loop) and inside a batch (the
+fast sampler). ``make install-local`` builds llama.cpp so that it does
+(``tools/build_llama_cpp.py``); the last of its three conditions is set here,
+before the model first runs: ``GGML_CPU_TILED_MM=0`` (unless the environment
+says otherwise). :func:`batch_invariant_build` tells whether the installed
+llama-cpp-python is that build.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from llmbrief.errors import ConfigError, NotAvailableError
 if TYPE_CHECKING:
     import httpx2
 
-    from llmbrief.fastdecode import FastDecoder
+    from llmbrief.fastdecode import FastDecoder, LlamaSide
     from llmbrief.prefixstore import PrefixStore
 
 NO_MODEL = (
@@ -46,6 +54,24 @@ SAMPLERS = ("fast", "plain")
 
 #: The request fields passed to llama-cpp-python on the plain path.
 _PLAIN_FIELDS = ("temperature", "top_p", "max_tokens", "stop", "seed", "response_format")
+
+
+#: llama.cpp's tiled K-quant product serves batches of 8+ tokens only (read once, at
+#: its first use): off, every batch takes the same kernels (tools/build_llama_cpp.py).
+TILED_ENV = "GGML_CPU_TILED_MM"
+
+#: The file tools/build_llama_cpp.py writes into the llama_cpp package it builds.
+BUILD_MARKER = "_llmbrief_build.json"
+
+
+def batch_invariant_build() -> bool:
+    """Whether the installed llama-cpp-python is llmbrief's batch-invariant build."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llama_cpp")
+    if spec is None or not spec.submodule_search_locations:
+        return False
+    return any((Path(p) / BUILD_MARKER).is_file() for p in spec.submodule_search_locations)
 
 
 def sampler_from_env(environ: dict[str, str] | None = None) -> str:
@@ -69,6 +95,7 @@ class EmbeddedModel:
         sampler: str | None = None,
         prefix_dir: str | None = None,
     ):
+        os.environ.setdefault(TILED_ENV, "0")
         try:
             import llama_cpp
             from llama_cpp import Llama
@@ -97,17 +124,21 @@ class EmbeddedModel:
 
         check_greedy_token_first(self.llama)
         self._fast: FastDecoder | None = None
+        self._side: LlamaSide | None = None
         if self.sampler == "fast":
             from llmbrief.fastdecode import FastDecoder, LlamaSide
 
             store = _prefix_store(model_path, n_ctx, prefix_dir)
-            self._fast = FastDecoder(LlamaSide(self.llama), store)
+            self._side = LlamaSide(self.llama)
+            self._fast = FastDecoder(self._side, store)
         #: per request: which path answered, model calls, guessed tokens (for the benchmark)
         self.trace: list[dict[str, Any]] = []
         self._last_fast: dict[str, Any] = {}
 
     def close(self) -> None:
         """Free the model now rather than at garbage collection."""
+        if self._side is not None:
+            self._side.close()
         self.llama.close()
 
     def handle(self, request: httpx2.Request) -> httpx2.Response:

@@ -6,13 +6,13 @@ Two things make it cheaper than llama-cpp-python's own loop (one model call and
 one sampling pass per token, and the whole prompt again whenever the prompt
 kind changes):
 
-- **The shared prefix is evaluated once.** :class:`PrefixCache` keeps the model's
-  memory (KV cache) of the prompts' common beginnings (instructions and
-  few-shot examples) and restores the longest one that matches; a question then
-  evaluates only its own tokens. It learns the prefixes from the requests
-  themselves: a new prompt is kept whole, and cut back to what the next similar
-  prompt shares with it; that shared part is also written to disk
-  (:mod:`llmbrief.prefixstore`), so the next run starts with it.
+- **The shared prefix is evaluated once.** :class:`PrefixCache` keeps each kind
+  of prompt (instructions and few-shot examples) in a memory (KV cache) of its
+  own, a *lane*: a llama.cpp context each, on the same weights. A question goes
+  to the lane whose memory shares the longest beginning with it, which drops the
+  rest and evaluates only the question's own tokens. The shared part of a kind
+  is also kept as a snapshot, restored when there are more kinds than lanes, and
+  written to disk (:mod:`llmbrief.prefixstore`), so the next run starts with it.
 - **Forced and guessable tokens are checked, not sampled one by one.** The rest
   of the answer is guessed from its schema (:mod:`llmbrief.drafts`: the first
   choice of each field, spaced as the model writes), and the guess is evaluated
@@ -22,11 +22,13 @@ kind changes):
   the first disagreement keeps the model's choice, drops the rest of the guess
   and guesses again from there. Most answers take one or two model calls.
 
-Every token is the one the model's logits and the grammar choose, so the answer is
-greedy constrained decoding's. llama.cpp's CPU kernels do not give bit-identical
-logits for a token evaluated alone and inside a batch (nor does the library's own
-loop across its prefix reuse), so the benchmark checks the answers against the
-library's loop (``LLMBRIEF_SAMPLER=plain``) on real prompts.
+Every token is the one the model's logits and the grammar choose. With llama.cpp
+as ``make install-local`` builds it (``tools/build_llama_cpp.py``), a token gets
+bit-identical logits alone and inside a batch of any size, so the answer is exactly
+the one greedy decoding token by token gives (llama-cpp-python's own loop,
+``LLMBRIEF_SAMPLER=plain``): ``tests/test_live.py`` checks the logits, the
+benchmark every answer. With a stock build the logits differ slightly by batch,
+and a near tie can go the other way.
 """
 
 from __future__ import annotations
@@ -46,10 +48,15 @@ MIN_PREFIX = 128
 
 
 class Model(Protocol):
-    """What the decoder needs of a model: one sequence of memory, batches, logits, tokens."""
+    """What the decoder needs of a model: lanes of memory, batches, logits, tokens."""
 
     n_batch: int
     n_ctx: int
+    #: how many separate memories (lanes) the model keeps; the calls below act on one
+    n_lanes: int
+
+    def use(self, lane: int) -> None:
+        """Make lane ``lane`` (``0 <= lane < n_lanes``) the memory the calls below act on."""
 
     def decode(self, tokens: Sequence[int], pos0: int, outputs: int) -> None:
         """Evaluate ``tokens`` at positions ``pos0...``; logits for the last ``outputs``."""
@@ -87,9 +94,17 @@ class Chooser(Protocol):
 
 
 class LlamaSide:
-    """:class:`Model` over a ``llama_cpp.Llama`` (its context's sequence 0)."""
+    """:class:`Model` over a ``llama_cpp.Llama``: lane 0 is its own context (sequence 0),
+    the other lanes contexts of their own on the same weights, made when first used.
 
-    def __init__(self, llama: Any) -> None:
+    A lane per kind of prompt, rather than one memory and snapshots restored into
+    it, keeps every memory laid out as evaluating its tokens in order lays it out:
+    llama.cpp's snapshot of one sequence leaves out what a sliding-window layer no
+    longer sees, so a restored memory holds the same values in other cells, and
+    attention then adds them up in another order (bench/README.md).
+    """
+
+    def __init__(self, llama: Any, lanes: int = 3) -> None:
         import llama_cpp
         import numpy as np
         from llama_cpp import _internals
@@ -103,6 +118,28 @@ class LlamaSide:
         self.n_vocab = int(llama.n_vocab())
         self._batch = _internals.LlamaBatch(n_tokens=self.n_batch, embd=0, n_seq_max=1)
         self._first_output = 0
+        self.n_lanes = lanes
+        self._contexts = [llama._ctx]
+
+    def use(self, lane: int) -> None:
+        """Act on lane ``lane`` from now on (a new context the first time)."""
+        from llama_cpp import _internals
+
+        while len(self._contexts) <= lane:
+            llama = self.llama
+            self._contexts.append(
+                _internals.LlamaContext(
+                    model=llama._model, params=llama.context_params, verbose=False
+                )
+            )
+        self._ctx = self._contexts[lane]
+
+    def close(self) -> None:
+        """Free the lanes' own contexts (lane 0 is the ``Llama``'s)."""
+        for ctx in self._contexts[1:]:
+            ctx.close()
+        del self._contexts[1:]
+        self._ctx = self.llama._ctx
 
     def decode(self, tokens: Sequence[int], pos0: int, outputs: int) -> None:
         """Evaluate ``tokens`` at positions ``pos0...``; logits for the last ``outputs``."""
@@ -176,7 +213,7 @@ class _Snapshot:
 
 
 class PrefixCache:
-    """The KV cache of the prompts' shared beginnings, restored instead of recomputed."""
+    """The KV cache of the prompts' shared beginnings, kept or restored instead of recomputed."""
 
     def __init__(self, model: Model, *, store: PrefixStore | None = None, limit: int = 6) -> None:
         self.model = model
@@ -184,15 +221,52 @@ class PrefixCache:
         self.limit = limit
         self.loaded = 0
         self.snapshots: list[_Snapshot] = []
-        #: the tokens whose keys and values are in the model's memory now (sequence 0)
-        self.live: list[int] = []
+        #: per lane, the tokens whose keys and values are in its memory now
+        self._lives: list[list[int]] = [[]]
+        #: lanes, least recently used first
+        self._recent: list[int] = [0]
+        self.lane = 0
         self.restores = 0
         self.saves = 0
 
+    @property
+    def live(self) -> list[int]:
+        """The tokens in the current lane's memory."""
+        return self._lives[self.lane]
+
+    @live.setter
+    def live(self, tokens: list[int]) -> None:
+        self._lives[self.lane] = tokens
+
     def forget(self) -> None:
-        """Someone else used the context: nothing in it can be trusted."""
+        """Someone else used lane 0 (the library's own loop): nothing in it can be trusted."""
+        self._use(0)
         self.live = []
         self.model.forget_from(0)
+
+    def _use(self, lane: int) -> None:
+        while len(self._lives) <= lane:
+            self._lives.append([])
+        self.model.use(lane)
+        self.lane = lane
+        if lane in self._recent:
+            self._recent.remove(lane)
+        self._recent.append(lane)
+
+    def _pick_lane(self, tokens: Sequence[int]) -> None:
+        """Use the lane sharing the longest beginning with ``tokens`` if that is worth
+        keeping; else an empty lane, a new one, or the least recently used."""
+        shared = [_common(live, tokens) for live in self._lives]
+        best = max(range(len(shared)), key=shared.__getitem__)
+        empty = [i for i, live in enumerate(self._lives) if not live]
+        if shared[best] >= MIN_PREFIX:
+            self._use(best)
+        elif empty:
+            self._use(empty[0])
+        elif len(self._lives) < self.model.n_lanes:
+            self._use(len(self._lives))
+        else:
+            self._use(self._recent[0])
 
     def prepare(self, tokens: Sequence[int]) -> tuple[int, bool]:
         """Put the longest known prefix of ``tokens`` in memory.
@@ -200,6 +274,7 @@ class PrefixCache:
         Gives how many tokens it covers (never all: the last token's logits are
         needed) and whether a saved prefix of this kind of prompt exists.
         """
+        self._pick_lane(tokens)
         live_len = _common(self.live, tokens)
         best, best_len = self._best(tokens)
         if best_len < MIN_PREFIX and self.store is not None:

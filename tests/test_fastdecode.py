@@ -47,20 +47,25 @@ def _shape() -> AnswerShape:
 
 
 class ScriptedModel:
-    """A made-up model: one sequence of memory, logits from the remembered tokens."""
+    """A made-up model: lanes of memory, logits from the tokens remembered in the lane."""
 
     n_batch = 64
     n_ctx = 4096
 
-    def __init__(self, target: str, seed: int) -> None:
+    def __init__(self, target: str, seed: int, lanes: int = 3) -> None:
         self.target = target
         self.seed = seed
-        self.memory: list[int] = []
+        self.n_lanes = lanes
+        self.memories: list[list[int]] = [[] for _ in range(lanes)]
+        self.memory = self.memories[0]
         self.rows: list[np.ndarray] = []
         self.calls = 0
         self.prompt_len = 0
 
     # --- what the decoder calls
+    def use(self, lane: int) -> None:
+        self.memory = self.memories[lane]  # (the memories change in place only)
+
     def decode(self, tokens: Sequence[int], pos0: int, outputs: int) -> None:
         assert pos0 == len(self.memory), "a batch must continue the memory"
         assert 0 < len(tokens) <= self.n_batch
@@ -79,7 +84,7 @@ class ScriptedModel:
         return np.array(self.memory, dtype=np.int32).tobytes()
 
     def set_state(self, data: Any) -> bool:
-        self.memory = np.frombuffer(bytes(data), dtype=np.int32).tolist()
+        self.memory[:] = np.frombuffer(bytes(data), dtype=np.int32).tolist()
         return True
 
     def tokenize(self, text: str) -> list[int]:
@@ -145,7 +150,7 @@ def _prompt(model: ScriptedModel, question: str) -> list[int]:
 
 def _plain(model: ScriptedModel, prompt: list[int], max_tokens: int) -> tuple[list[int], str]:
     """The reference: one token at a time from a fresh memory."""
-    model.memory = []
+    model.memory.clear()
     for i in range(0, len(prompt), model.n_batch):
         chunk = prompt[i : i + model.n_batch]
         model.decode(chunk, i, 1 if i + model.n_batch >= len(prompt) else 0)
@@ -284,3 +289,28 @@ def test_a_saved_prefix_is_read_by_the_next_run(tmp_path: Path) -> None:
     again = run()
     assert again[0] < MIN_PREFIX  # the next run starts with the saved prefix
     assert again[1:] == first[1:]
+
+
+@pytest.mark.parametrize("lanes", [1, 2])
+def test_two_kinds_of_prompt_alternating_each_keep_their_lane(lanes: int) -> None:
+    model = ScriptedModel(TARGETS[3], seed=4, lanes=lanes)
+    decoder = FastDecoder(model)
+    kinds = {
+        "number": "Text: " + "the ministry said some 30 were sent\n" * 8,
+        "visit": "Visit: " + "a delegation flew to the capital\n" * 8,
+    }
+    evaluated = {}
+    for i, kind in enumerate(["number", "visit"] * 3):
+        prompt = model.tokenize(kinds[kind] + f"Number: {i}\n")
+        model.prompt_len = len(prompt)
+        expected = _plain(_fresh(TARGETS[3], 4, len(prompt)), prompt, 200)
+        got = decoder.decode(prompt, PythonGrammar(), _shape(), 200)
+        assert (got.tokens, got.finish_reason) == expected
+        evaluated[i] = got.prompt_evaluated
+    # after the first of each kind, only the question is evaluated, either way
+    assert all(evaluated[i] < MIN_PREFIX for i in range(2, 6))
+    if lanes == 2:  # each kind stays in the memory it was evaluated in
+        assert decoder.cache.restores == 0
+        assert model.memories[0][:5] != model.memories[1][:5]
+    else:  # one memory: each switch restores the other kind's snapshot
+        assert decoder.cache.restores == 4

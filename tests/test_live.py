@@ -107,6 +107,45 @@ def test_the_fast_sampler_answers_as_the_plain_one_on_real_prompts(
     assert all(t["model_calls"] < t["tokens"] for t in fast.trace)
 
 
+def test_a_token_gets_the_same_logits_alone_and_in_any_batch() -> None:
+    """The installed llama.cpp computes a token the same way in batches of any size
+    (tools/build_llama_cpp.py), so the fast sampler's answers are the plain loop's."""
+    import numpy as np
+
+    from llmbrief.embedded import EmbeddedModel, batch_invariant_build
+    from llmbrief.fastdecode import LlamaSide
+    from llmbrief.llm import local_model_path
+
+    assert batch_invariant_build(), "llama-cpp-python is not the build make install-local makes"
+    model = EmbeddedModel(local_model_path(resolve_settings({})), n_threads=2, sampler="plain")
+    side = LlamaSide(model.llama)
+    text = (
+        "The port authority said 14 cargo ships were turned away in March, and the "
+        "union warned that up to 2,500 dockers could lose their jobs. Officials in the "
+        "capital declined to comment, but a spokesman for the shipping company said "
+        "talks with the government would resume next week in the coastal city."
+    )
+    tokens = side.tokenize(text)
+    context, rest = tokens[:24], tokens[24:44]
+
+    def logits(sizes: tuple[int, ...]) -> object:
+        side.forget_from(0)
+        side.decode(context, 0, 0)
+        rows, pos = [], len(context)
+        for n in sizes:
+            side.decode(rest[pos - len(context) : pos - len(context) + n], pos, n)
+            rows += [side.logits(i).copy() for i in range(n)]
+            pos += n
+        return np.array(rows)
+
+    try:
+        alone = logits((1,) * len(rest))
+        for sizes in ((len(rest),), (3, 9, 8), (2, 1, 17)):
+            assert np.array_equal(logits(sizes), alone), sizes
+    finally:
+        model.close()
+
+
 def test_the_grammar_chooser_picks_the_best_allowed_token_of_the_whole_vocabulary() -> None:
     import numpy as np
     from llama_cpp.llama_grammar import LlamaGrammar

@@ -1,0 +1,143 @@
+"""Install llama-cpp-python built so that a token's logits never depend on its batch.
+
+Run by ``make install-local`` with the virtual environment's Python, before
+llmbrief itself is installed (which then finds llama-cpp-python satisfied).
+
+Why: llama.cpp's CPU backend picks a matrix kernel by the number of tokens in a
+call. A token evaluated alone (how llama-cpp-python's own loop generates) and
+the same token inside a batch (how llmbrief's fast sampler checks its guesses)
+got logits up to ~4 apart on Gemma 3 270M, so on a near tie the two could pick
+different tokens (``bench/bench_numerics.py``). Three kernels did it:
+
+- llamafile's ``sgemm`` (F16 attention, Q8_0 output) refused single rows
+  (``if (n < 2) return false;``), which then took ggml's own dot products:
+  the one edit below lets it take them too;
+- the runtime repacking of Q4_K weights (``GGML_CPU_REPACK``) runs a batch
+  kernel for 4+ rows and a single-row kernel otherwise: off at build time;
+- the tiled K-quant product serves batches of 8+ only: llmbrief turns it
+  off at run time (``GGML_CPU_TILED_MM=0``, :mod:`llmbrief.embedded`).
+
+With these every output element is computed the same way whatever the batch,
+so greedy decoding is one thing: ``tests/test_live.py`` checks that a token's
+logits are bit-identical alone and in a batch. Speed is unchanged on 2 cores
+(prompt ~340 tokens/s, ~27 ms a generated token; bench/README.md).
+
+The sdist is pinned by version and SHA-256 (the edit is an exact text
+replacement that fails loudly on another source). The built wheel is cached in
+``$XDG_CACHE_HOME/llmbrief/wheels`` (default ``~/.cache``) under a key of the
+sdist, the edit, the CMake arguments and the interpreter, so another clone on
+the same machine installs it in seconds instead of building for ~7 minutes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import tarfile
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+VERSION = "0.3.36"
+SDIST_SHA256 = "832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e"
+SGEMM = "vendor/llama.cpp/ggml/src/ggml-cpu/llamafile/sgemm.cpp"
+OLD = """    // only enable sgemm for prompt processing
+#if !defined(__MMA__)
+    if (n < 2)
+        return false;
+#endif
+"""
+NEW = """    // llmbrief: single rows too, so that a row's result never depends on its batch
+"""
+EXTRA_CMAKE = "-DGGML_CPU_REPACK=OFF"
+#: written into the package, so the running program can tell this build (embedded.py)
+MARKER = "_llmbrief_build.json"
+
+
+def cmake_args() -> str:
+    return f"{os.environ.get('CMAKE_ARGS', '').strip()} {EXTRA_CMAKE}".strip()
+
+
+def build_key() -> str:
+    parts = [SDIST_SHA256, OLD, NEW, cmake_args(), sys.implementation.cache_tag or "",
+             platform.machine()]  # fmt: skip
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
+def installed_key() -> str | None:
+    """The key of the llmbrief build installed in this environment, if it is one."""
+    try:
+        if metadata.version("llama-cpp-python") != VERSION:
+            return None
+        dist = metadata.distribution("llama-cpp-python")
+    except metadata.PackageNotFoundError:
+        return None
+    for f in dist.files or []:
+        if f.name == MARKER:
+            try:
+                return str(json.loads(Path(str(f.locate())).read_text())["key"])
+            except (OSError, ValueError, KeyError):
+                return None
+    return None
+
+
+def pip(*args: str, env: dict[str, str] | None = None) -> None:
+    subprocess.run([sys.executable, "-m", "pip", *args], check=True, env=env)
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def build(key: str, out: Path) -> Path:
+    """Download, edit and build the wheel into ``out``; its path."""
+    with tempfile.TemporaryDirectory(prefix="llmbrief-llama-") as tmp:
+        work = Path(tmp)
+        pip("download", "--quiet", "--no-deps", "--no-binary", ":all:",
+            f"llama-cpp-python=={VERSION}", "-d", str(work))  # fmt: skip
+        (sdist,) = work.glob("llama_cpp_python-*.tar.gz")
+        if (got := sha256(sdist)) != SDIST_SHA256:
+            sys.exit(f"llama-cpp-python {VERSION}: unexpected sdist (sha256 {got})")
+        with tarfile.open(sdist) as tar:
+            tar.extractall(work, filter="data")
+        src = work / f"llama_cpp_python-{VERSION}"
+        sgemm = src / SGEMM
+        text = sgemm.read_text(encoding="utf-8")
+        if text.count(OLD) != 1:
+            sys.exit(f"llama-cpp-python {VERSION}: {SGEMM} is not the text the edit expects")
+        sgemm.write_text(text.replace(OLD, NEW), encoding="utf-8")
+        marker = {"key": key, "cmake_args": cmake_args(), "batch_invariant": True}
+        (src / "llama_cpp" / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
+        env = {**os.environ, "CMAKE_ARGS": cmake_args()}
+        print(f"Building llama-cpp-python {VERSION} ({cmake_args()}): several minutes...")
+        out.mkdir(parents=True, exist_ok=True)
+        pip("wheel", "--quiet", "--no-deps", "--no-cache-dir", "-w", str(out), str(src), env=env)
+    (wheel,) = out.glob("llama_cpp_python-*.whl")
+    return wheel
+
+
+def main() -> None:
+    key = build_key()
+    if installed_key() == key:
+        print(f"llama-cpp-python {VERSION} (batch-invariant build {key}) is installed")
+        return
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = cache / "llmbrief" / "wheels" / key
+    wheels = sorted(folder.glob("llama_cpp_python-*.whl"))
+    wheel = wheels[0] if wheels else build(key, folder)
+    pip("install", "--quiet", "--no-deps", "--force-reinstall", str(wheel))
+    if installed_key() != key:
+        sys.exit(f"llama-cpp-python: {wheel} installed, but not as the build {key}")
+    print(f"llama-cpp-python {VERSION} (batch-invariant build {key}) installed from {wheel}")
+
+
+if __name__ == "__main__":
+    main()
