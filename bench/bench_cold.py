@@ -8,8 +8,8 @@ no saved prompt prefixes (``LLMBRIEF_PREFIX_DIR`` points at an empty folder);
 the fast sampler is also timed with the prefixes an earlier run saved, as every
 run after the first on a machine has them. The cold runs must get the same
 answers, fast and plain; the runs from saved prefixes are compared too and
-reported apart (a restored prefix lies in other cells of llama.cpp's memory, so
-their near ties are decided on slightly different numerics: bench/README.md).
+reported apart (llama.cpp gives slightly other logits after it puts a saved
+memory back, so their near ties are decided on other numerics: bench/README.md).
 """
 
 from __future__ import annotations

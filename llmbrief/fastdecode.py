@@ -98,10 +98,10 @@ class LlamaSide:
     the other lanes contexts of their own on the same weights, made when first used.
 
     A lane per kind of prompt, rather than one memory and snapshots restored into
-    it, keeps every memory laid out as evaluating its tokens in order lays it out:
-    llama.cpp's snapshot of one sequence leaves out what a sliding-window layer no
-    longer sees, so a restored memory holds the same values in other cells, and
-    attention then adds them up in another order (bench/README.md).
+    it: a batch evaluated after llama.cpp put a saved memory back gets slightly
+    other logits than after evaluating the prompt itself (from its 5th token on),
+    so only a memory that was never restored gives exactly the plain loop's
+    answers (bench/README.md).
     """
 
     def __init__(self, llama: Any, lanes: int = 3) -> None:
