@@ -3,9 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
-# Portable llama.cpp build: a cached wheel must run on any x86-64 machine (with AVX2).
-# tools/build_llama_cpp.py adds what makes a token's logits independent of its batch.
-export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+# tools/build_llama_cpp.py builds llama.cpp for this CPU's instruction sets (CMAKE_ARGS
+# overrides them) with what makes a token's logits independent of its batch.
 
 .PHONY: brief test record bench lint install install-local clean
 
