@@ -66,12 +66,21 @@ BUILD_MARKER = "_llmbrief_build.json"
 
 def batch_invariant_build() -> bool:
     """Whether the installed llama-cpp-python is llmbrief's batch-invariant build."""
+    return build_key() != "stock"
+
+
+def build_key() -> str:
+    """The key of llmbrief's build of llama-cpp-python (instruction sets and edit
+    included) as its marker file gives it; ``stock`` for any other build."""
     import importlib.util
 
     spec = importlib.util.find_spec("llama_cpp")
-    if spec is None or not spec.submodule_search_locations:
-        return False
-    return any((Path(p) / BUILD_MARKER).is_file() for p in spec.submodule_search_locations)
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        try:
+            return str(json.loads((Path(folder) / BUILD_MARKER).read_text("utf-8"))["key"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return "stock"
 
 
 def sampler_from_env(environ: dict[str, str] | None = None) -> str:
@@ -251,7 +260,11 @@ def _prefix_store(model_path: Path, n_ctx: int, chosen: str | None) -> PrefixSto
     if folder is None:
         return None
     st = model_path.stat()
-    identity = f"{model_path.name}:{st.st_size}:{st.st_mtime_ns}:{llama_cpp.__version__}:{n_ctx}"
+    # another build computes other numbers: its saved memories are not this one's
+    identity = (
+        f"{model_path.name}:{st.st_size}:{st.st_mtime_ns}:{llama_cpp.__version__}:"
+        f"{build_key()}:{n_ctx}"
+    )
     return PrefixStore(folder, identity)
 
 

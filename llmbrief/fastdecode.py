@@ -10,9 +10,10 @@ kind changes):
   of prompt (instructions and few-shot examples) in a memory (KV cache) of its
   own, a *lane*: a llama.cpp context each, on the same weights. A question goes
   to the lane whose memory shares the longest beginning with it, which drops the
-  rest and evaluates only the question's own tokens. The shared part of a kind
-  is also kept as a snapshot, restored when there are more kinds than lanes, and
-  written to disk (:mod:`llmbrief.prefixstore`), so the next run starts with it.
+  rest and evaluates only the question's own tokens. The beginning of a kind (at
+  most the model's sliding window, which llama.cpp gives back exactly) is also
+  kept as a snapshot, restored when there are more kinds than lanes, and written
+  to disk (:mod:`llmbrief.prefixstore`), so the next run starts with it.
 - **Forced and guessable tokens are checked, not sampled one by one.** The rest
   of the answer is guessed from its schema (:mod:`llmbrief.drafts`: the first
   choice of each field, spaced as the model writes), and the guess is evaluated
@@ -54,6 +55,8 @@ class Model(Protocol):
     n_ctx: int
     #: how many separate memories (lanes) the model keeps; the calls below act on one
     n_lanes: int
+    #: the most tokens a snapshot can hold and give back exactly (0: any number)
+    max_snapshot: int
 
     def use(self, lane: int) -> None:
         """Make lane ``lane`` (``0 <= lane < n_lanes``) the memory the calls below act on."""
@@ -98,10 +101,10 @@ class LlamaSide:
     the other lanes contexts of their own on the same weights, made when first used.
 
     A lane per kind of prompt, rather than one memory and snapshots restored into
-    it: a batch evaluated after llama.cpp put a saved memory back gets slightly
-    other logits than after evaluating the prompt itself (from its 5th token on),
-    so only a memory that was never restored gives exactly the plain loop's
-    answers (bench/README.md).
+    it: a snapshot gives back exactly only the first ``max_snapshot`` tokens of a
+    prompt (the model's sliding window; past it, llama.cpp drops the cells the
+    window hides and a restored memory gets other logits than the prompt itself:
+    bench/README.md), so a restore is followed by evaluating the rest anew.
     """
 
     def __init__(self, llama: Any, lanes: int = 3) -> None:
@@ -120,6 +123,10 @@ class LlamaSide:
         self._first_output = 0
         self.n_lanes = lanes
         self._contexts = [llama._ctx]
+        # llama.cpp leaves out of a sequence's state the cells a sliding-window layer
+        # no longer sees, and puts the rest back shifted: only a memory no longer
+        # than the window is given back exactly (bench/README.md)
+        self.max_snapshot = max(0, int(llama_cpp.llama_model_n_swa(llama.model)))
 
     def use(self, lane: int) -> None:
         """Act on lane ``lane`` from now on (a new context the first time)."""
@@ -210,6 +217,7 @@ class Decoded:
 class _Snapshot:
     tokens: tuple[int, ...]
     data: Any  # ctypes buffer of the model's memory
+    stored: bool = False  # on disk already
 
 
 class PrefixCache:
@@ -285,17 +293,20 @@ class PrefixCache:
         else:
             keep = live_len
         self.truncate(min(keep, len(tokens) - 1))
-        if (
-            best is not None
-            and MIN_PREFIX <= best_len == len(self.live) < len(best.tokens)
-            and self.live == list(best.tokens[:best_len])
-        ):
-            # the saved prompt held a question of its own: keep only the shared part
-            shared = self._save()
-            self._replace(best, shared)
-            if self.store is not None:
-                self.store.save(shared.tokens, bytes(shared.data))
+        if best is not None and best_len >= MIN_PREFIX:
+            if best_len == len(self.live) < len(best.tokens):
+                # the saved prompt held a question of its own: keep only the shared part
+                shared = self._save()
+                self._replace(best, shared)
+                best = shared
+            if best_len == len(best.tokens) and not best.stored and self.store is not None:
+                self.store.save(best.tokens, bytes(best.data))  # shared: worth the next run
+                best.stored = True
         return len(self.live), best_len >= MIN_PREFIX
+
+    def _exact(self, n: int) -> bool:
+        """Whether a snapshot of ``n`` tokens comes back exactly."""
+        return not self.model.max_snapshot or n <= self.model.max_snapshot
 
     def _best(self, tokens: Sequence[int]) -> tuple[_Snapshot | None, int]:
         best: _Snapshot | None = None
@@ -309,8 +320,9 @@ class PrefixCache:
     def _from_disk(self, tokens: Sequence[int]) -> tuple[_Snapshot | None, int]:
         """The longest matching prefix a previous run saved, now in memory; None if none."""
         assert self.store is not None
+        exact = [(t, path) for t, path in self.store.prefixes() if self._exact(len(t))]
         found = max(
-            ((_common(t, tokens), t, path) for t, path in self.store.prefixes()),
+            ((_common(t, tokens), t, path) for t, path in exact),
             default=(0, (), None),
             key=lambda x: x[0],
         )
@@ -320,14 +332,14 @@ class PrefixCache:
         kv = self.store.load(path)
         if kv is None:
             return None, 0
-        snap = _Snapshot(tuple(saved), (ctypes.c_uint8 * len(kv)).from_buffer_copy(kv))
+        snap = _Snapshot(tuple(saved), (ctypes.c_uint8 * len(kv)).from_buffer_copy(kv), True)
         self.snapshots.append(snap)
         self.loaded += 1
         return snap, n
 
     def save(self) -> None:
-        """Keep what is in memory now (a whole prompt) as a prefix to restore."""
-        if len(self.live) < MIN_PREFIX:
+        """Keep what is in memory now (a prompt or its beginning) as a prefix to restore."""
+        if len(self.live) < MIN_PREFIX or not self._exact(len(self.live)):
             return
         self.snapshots.append(self._save())
         if len(self.snapshots) > self.limit:
@@ -392,9 +404,13 @@ class FastDecoder:
         start, known = self.cache.prepare(prompt)
         pending = list(prompt[start:])
         out = Decoded([], "length", prompt_evaluated=len(pending))
+        limit = self.model.max_snapshot
+        if not known and limit and start < limit < len(prompt):
+            # a new kind longer than a snapshot can be: keep its beginning on the way
+            pending = self._evaluate(pending, upto=limit - start)
+            self.cache.save()
         while len(pending) > self.n_batch:  # a long new prompt: all but its last part first
-            self._decode(pending[: self.n_batch], outputs=0)
-            pending = pending[self.n_batch :]
+            pending = self._evaluate(pending, upto=self.n_batch)
         if not known:  # a new kind of prompt: evaluate it alone, and keep it
             self._decode(pending, outputs=1)
             out.model_calls += 1
@@ -448,6 +464,14 @@ class FastDecoder:
         if not rest:
             return []
         return self.habits.split(written[-1] if written else prompt[-1], rest)
+
+    def _evaluate(self, pending: list[int], upto: int) -> list[int]:
+        """Evaluate the first ``upto`` of ``pending`` (no logits) in batches; the rest."""
+        while upto > 0:
+            n = min(upto, self.n_batch)
+            self._decode(pending[:n], outputs=0)
+            pending, upto = pending[n:], upto - n
+        return pending
 
     def _decode(self, tokens: Sequence[int], *, outputs: int) -> None:
         """Evaluate ``tokens`` after what is in memory; logits for the last ``outputs`` of them."""

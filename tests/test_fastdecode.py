@@ -52,10 +52,12 @@ class ScriptedModel:
     n_batch = 64
     n_ctx = 4096
 
-    def __init__(self, target: str, seed: int, lanes: int = 3) -> None:
+    def __init__(self, target: str, seed: int, lanes: int = 3, max_snapshot: int = 0) -> None:
         self.target = target
         self.seed = seed
         self.n_lanes = lanes
+        #: like a sliding window: a longer memory would not come back exactly
+        self.max_snapshot = max_snapshot
         self.memories: list[list[int]] = [[] for _ in range(lanes)]
         self.memory = self.memories[0]
         self.rows: list[np.ndarray] = []
@@ -81,6 +83,7 @@ class ScriptedModel:
         del self.memory[n:]
 
     def state(self) -> bytes:
+        assert not self.max_snapshot or len(self.memory) <= self.max_snapshot, "inexact snapshot"
         return np.array(self.memory, dtype=np.int32).tobytes()
 
     def set_state(self, data: Any) -> bool:
@@ -314,3 +317,43 @@ def test_two_kinds_of_prompt_alternating_each_keep_their_lane(lanes: int) -> Non
         assert model.memories[0][:5] != model.memories[1][:5]
     else:  # one memory: each switch restores the other kind's snapshot
         assert decoder.cache.restores == 4
+
+
+@pytest.mark.parametrize("lanes", [1, 2])
+def test_a_snapshot_holds_no_more_than_the_model_gives_back_exactly(
+    lanes: int, tmp_path: Path
+) -> None:
+    """Snapshots stop at ``max_snapshot`` tokens (the model asserts it); a restore is
+    followed by the rest of the shared prefix, and the answers stay the plain loop's."""
+    kinds = {
+        "number": "Text: " + "the ministry said some 30 were sent\n" * 8,  # 154 tokens
+        "visit": "Visit: " + "a delegation flew to the capital\n" * 8,  # 254 tokens
+    }
+
+    def run() -> tuple[FastDecoder, list[tuple[int, int]]]:
+        model = ScriptedModel(TARGETS[3], seed=4, lanes=lanes, max_snapshot=140)
+        decoder = FastDecoder(model, PrefixStore(tmp_path, "scripted"))
+        evaluated = []  # per question: (prompt tokens evaluated, prompt tokens)
+        for i, kind in enumerate(["number", "visit"] * 3):
+            prompt = model.tokenize(kinds[kind] + f"Number: {i}\n")
+            model.prompt_len = len(prompt)
+            expected = _plain(_fresh(TARGETS[3], 4, len(prompt)), prompt, 200)
+            got = decoder.decode(prompt, PythonGrammar(), _shape(), 200)
+            assert (got.tokens, got.finish_reason) == expected
+            evaluated.append((got.prompt_evaluated, len(prompt)))
+        return decoder, evaluated
+
+    decoder, evaluated = run()
+    assert decoder.cache.snapshots
+    assert all(len(s.tokens) == 140 for s in decoder.cache.snapshots)
+    assert all(done == n for done, n in evaluated[:2])  # new kinds: evaluated whole
+    if lanes == 2:  # each kind stays in its lane: only the questions are evaluated
+        assert decoder.cache.restores == 0
+        assert all(done < 20 for done, _ in evaluated[2:])
+    else:  # each switch restores 140 tokens and evaluates the rest of the prompt
+        assert decoder.cache.restores == 4
+        assert all(done == n - 140 for done, n in evaluated[2:])
+    assert len(list(tmp_path.glob("*/*.prefix"))) == 2  # both beginnings, for the next run
+    again, evaluated = run()
+    assert again.cache.loaded == 2
+    assert all(done == n - 140 for done, n in evaluated[:2])  # from the saved beginnings
