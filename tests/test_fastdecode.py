@@ -294,24 +294,34 @@ def test_a_saved_prefix_is_read_by_the_next_run(tmp_path: Path) -> None:
     assert again[1:] == first[1:]
 
 
-@pytest.mark.parametrize("lanes", [1, 2])
-def test_two_kinds_of_prompt_alternating_each_keep_their_lane(lanes: int) -> None:
-    model = ScriptedModel(TARGETS[3], seed=4, lanes=lanes)
-    decoder = FastDecoder(model)
-    kinds = {
-        "number": "Text: " + "the ministry said some 30 were sent\n" * 8,
-        "visit": "Visit: " + "a delegation flew to the capital\n" * 8,
-    }
-    evaluated = {}
+#: two kinds of prompt: their shared beginnings are 154 and 254 tokens
+KINDS = {
+    "number": "Text: " + "the ministry said some 30 were sent\n" * 8,
+    "visit": "Visit: " + "a delegation flew to the capital\n" * 8,
+}
+
+
+def _alternate(model: ScriptedModel, decoder: FastDecoder) -> list[tuple[int, int]]:
+    """Six questions, the two kinds in turn, each answered as the plain loop answers it;
+    per question, the prompt tokens evaluated and the prompt's length."""
+    evaluated = []
     for i, kind in enumerate(["number", "visit"] * 3):
-        prompt = model.tokenize(kinds[kind] + f"Number: {i}\n")
+        prompt = model.tokenize(KINDS[kind] + f"Number: {i}\n")
         model.prompt_len = len(prompt)
         expected = _plain(_fresh(TARGETS[3], 4, len(prompt)), prompt, 200)
         got = decoder.decode(prompt, PythonGrammar(), _shape(), 200)
         assert (got.tokens, got.finish_reason) == expected
-        evaluated[i] = got.prompt_evaluated
+        evaluated.append((got.prompt_evaluated, len(prompt)))
+    return evaluated
+
+
+@pytest.mark.parametrize("lanes", [1, 2])
+def test_two_kinds_of_prompt_alternating_each_keep_their_lane(lanes: int) -> None:
+    model = ScriptedModel(TARGETS[3], seed=4, lanes=lanes)
+    decoder = FastDecoder(model)
+    evaluated = _alternate(model, decoder)
     # after the first of each kind, only the question is evaluated, either way
-    assert all(evaluated[i] < MIN_PREFIX for i in range(2, 6))
+    assert all(done < MIN_PREFIX for done, _ in evaluated[2:])
     if lanes == 2:  # each kind stays in the memory it was evaluated in
         assert decoder.cache.restores == 0
         assert model.memories[0][:5] != model.memories[1][:5]
@@ -325,23 +335,11 @@ def test_a_snapshot_holds_no_more_than_the_model_gives_back_exactly(
 ) -> None:
     """Snapshots stop at ``max_snapshot`` tokens (the model asserts it); a restore is
     followed by the rest of the shared prefix, and the answers stay the plain loop's."""
-    kinds = {
-        "number": "Text: " + "the ministry said some 30 were sent\n" * 8,  # 154 tokens
-        "visit": "Visit: " + "a delegation flew to the capital\n" * 8,  # 254 tokens
-    }
 
     def run() -> tuple[FastDecoder, list[tuple[int, int]]]:
         model = ScriptedModel(TARGETS[3], seed=4, lanes=lanes, max_snapshot=140)
         decoder = FastDecoder(model, PrefixStore(tmp_path, "scripted"))
-        evaluated = []  # per question: (prompt tokens evaluated, prompt tokens)
-        for i, kind in enumerate(["number", "visit"] * 3):
-            prompt = model.tokenize(kinds[kind] + f"Number: {i}\n")
-            model.prompt_len = len(prompt)
-            expected = _plain(_fresh(TARGETS[3], 4, len(prompt)), prompt, 200)
-            got = decoder.decode(prompt, PythonGrammar(), _shape(), 200)
-            assert (got.tokens, got.finish_reason) == expected
-            evaluated.append((got.prompt_evaluated, len(prompt)))
-        return decoder, evaluated
+        return decoder, _alternate(model, decoder)
 
     decoder, evaluated = run()
     assert decoder.cache.snapshots
