@@ -124,8 +124,8 @@ class LlamaSide:
         self.n_lanes = lanes
         self._contexts = [llama._ctx]
         # llama.cpp leaves out of a sequence's state the cells a sliding-window layer
-        # no longer sees, and puts the rest back shifted: only a memory no longer
-        # than the window is given back exactly (bench/README.md)
+        # no longer sees, and what it puts back is laid out otherwise: only a memory
+        # no longer than the window is given back exactly (bench/README.md)
         self.max_snapshot = max(0, int(llama_cpp.llama_model_n_swa(llama.model)))
 
     def use(self, lane: int) -> None:
