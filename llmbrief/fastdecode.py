@@ -409,8 +409,8 @@ class FastDecoder:
             # a new kind longer than a snapshot can be: keep its beginning on the way
             pending = self._evaluate(pending, upto=limit - start)
             self.cache.save()
-        while len(pending) > self.n_batch:  # a long new prompt: all but its last part first
-            pending = self._evaluate(pending, upto=self.n_batch)
+        # a long new prompt: whole batches first, while more than one batch is left
+        pending = self._evaluate(pending, upto=(len(pending) - 1) // self.n_batch * self.n_batch)
         if not known:  # a new kind of prompt: evaluate it alone, and keep it
             self._decode(pending, outputs=1)
             out.model_calls += 1
