@@ -58,15 +58,6 @@ def pipeline_requests(opt: Options, paths: list[Path]) -> tuple[list[dict[str, A
     return [json.loads(r[0]) for r in rows], wall
 
 
-def brief_requests(opt: Options) -> tuple[list[dict[str, Any]], list[Path], list[Path], float]:
-    """The requests a brief of the seeds and the dev sample sends (the fast sampler, in
-    this process); the seeds, the dev articles and the pipeline's seconds."""
-    seeds = sorted(SEEDS.glob("*.txt"))
-    dev = dev_sample(opt.dev_articles)
-    requests, seconds = pipeline_requests(opt, [*seeds, *dev])
-    return requests, seeds, dev, seconds
-
-
 def _content(answer: dict[str, Any]) -> str:
     return str(answer["choices"][0]["message"]["content"])
 
@@ -118,7 +109,9 @@ def bench(opt: Options) -> Result:
     os.environ["LLMBRIEF_PREFIX_DIR"] = "off"
     if missing := local_model_missing():
         return Result("embedded", "s per question", None, "s", "≥ 3×", None, note=missing)
-    requests, seeds, dev, pipeline_s = brief_requests(opt)
+    seeds = sorted(SEEDS.glob("*.txt"))
+    dev = dev_sample(opt.dev_articles)
+    requests, pipeline_s = pipeline_requests(opt, [*seeds, *dev])
     log(f"  embedded: {len(requests)} requests from {len(seeds)} seeds and {len(dev)} dev "
         f"articles ({pipeline_s:.1f} s in the pipeline, fast sampler)")  # fmt: skip
     side = answer_side_by_side(opt, requests)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from llmbrief.ahead import Ahead
 from llmbrief.cassettes import cassette
@@ -41,9 +41,6 @@ from llmbrief.extractor import (
     records_schema_sha,
 )
 from llmbrief.models import Document, PromptRef, Provenance, Usage
-
-if TYPE_CHECKING:
-    pass
 
 #: Articles read and sent to be parsed ahead of the one a run takes, at least
 #: (twice the concurrency when that is more): parsing keeps ahead of asking.
