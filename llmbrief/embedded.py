@@ -18,10 +18,11 @@ temperature, stop strings) always take the plain path.
 Both samplers take the constrained greedy token, so they give the same answers
 when a token gets the same logits alone (the plain loop) and inside a batch (the
 fast sampler). ``make install-local`` builds llama.cpp so that it does
-(``tools/build_llama_cpp.py``); the last of its three conditions is set here,
-before the model first runs: ``GGML_CPU_TILED_MM=0`` (unless the environment
-says otherwise). :func:`batch_invariant_build` tells whether the installed
-llama-cpp-python is that build.
+(``tools/build_llama_cpp.py``); the last of its conditions is set here, before
+the model first runs: llama.cpp's tiled K-quant product for every batch size
+(:data:`TILED_SETTINGS`, unless the environment says otherwise).
+:func:`batch_invariant_build` tells whether the installed llama-cpp-python is
+that build.
 """
 
 from __future__ import annotations
@@ -56,9 +57,11 @@ SAMPLERS = ("fast", "plain")
 _PLAIN_FIELDS = ("temperature", "top_p", "max_tokens", "stop", "seed", "response_format")
 
 
-#: llama.cpp's tiled K-quant product serves batches of 8+ tokens only (read once, at
-#: its first use): off, every batch takes the same kernels (tools/build_llama_cpp.py).
-TILED_ENV = "GGML_CPU_TILED_MM"
+#: llama.cpp's tiled K-quant product (read once, at its first use) serves batches of
+#: 8+ tokens only, and ggml's dot products the rest. Forced for every batch size, one
+#: token alone gets the same numbers as in a batch, and batches run 10-25% faster than
+#: with the tiled product off (bench/README.md); a single token ~10% slower.
+TILED_SETTINGS = {"GGML_CPU_TILED_MM": "1", "GGML_CPU_TILED_MM_FORCE": "1"}
 
 #: The file tools/build_llama_cpp.py writes into the llama_cpp package it builds.
 BUILD_MARKER = "_llmbrief_build.json"
@@ -104,7 +107,8 @@ class EmbeddedModel:
         sampler: str | None = None,
         prefix_dir: str | None = None,
     ):
-        os.environ.setdefault(TILED_ENV, "0")
+        for var, value in TILED_SETTINGS.items():
+            os.environ.setdefault(var, value)
         try:
             import llama_cpp
             from llama_cpp import Llama
@@ -260,10 +264,12 @@ def _prefix_store(model_path: Path, n_ctx: int, chosen: str | None) -> PrefixSto
     if folder is None:
         return None
     st = model_path.stat()
-    # another build computes other numbers: its saved memories are not this one's
+    # another build or kernel choice computes other numbers: its saved memories are not
+    # this one's
+    kernels = ",".join(f"{var}={os.environ.get(var, '')}" for var in TILED_SETTINGS)
     identity = (
         f"{model_path.name}:{st.st_size}:{st.st_mtime_ns}:{llama_cpp.__version__}:"
-        f"{build_key()}:{n_ctx}"
+        f"{build_key()}:{kernels}:{n_ctx}"
     )
     return PrefixStore(folder, identity)
 

@@ -146,6 +146,24 @@ def test_a_token_gets_the_same_logits_alone_and_in_any_batch() -> None:
         model.close()
 
 
+def test_saved_prefixes_are_kept_apart_by_the_kernels_that_computed_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A memory computed with other matrix kernels has other numbers: never restored."""
+    from llmbrief.embedded import TILED_SETTINGS, _prefix_store
+    from llmbrief.llm import local_model_path
+
+    path = local_model_path(resolve_settings({}))
+    for var, value in TILED_SETTINGS.items():
+        monkeypatch.setenv(var, value)
+    ours, again = (_prefix_store(path, 2048, str(tmp_path)) for _ in range(2))
+    monkeypatch.setenv("GGML_CPU_TILED_MM", "0")
+    other = _prefix_store(path, 2048, str(tmp_path))
+    assert ours is not None and again is not None and other is not None
+    assert ours.folder == again.folder != other.folder
+    assert ours.folder.parent == other.folder.parent == tmp_path
+
+
 def test_the_grammar_chooser_picks_the_best_allowed_token_of_the_whole_vocabulary() -> None:
     import numpy as np
     from llama_cpp.llama_grammar import LlamaGrammar

@@ -14,8 +14,9 @@ different tokens (``bench/bench_numerics.py``). Three kernels did it:
   the one edit below lets it take them too;
 - the runtime repacking of Q4_K weights (``GGML_CPU_REPACK``) runs a batch
   kernel for 4+ rows and a single-row kernel otherwise: off at build time;
-- the tiled K-quant product serves batches of 8+ only: llmbrief turns it
-  off at run time (``GGML_CPU_TILED_MM=0``, :mod:`llmbrief.embedded`).
+- the tiled K-quant product serves batches of 8+ only: llmbrief makes it
+  serve every batch size at run time (``GGML_CPU_TILED_MM_FORCE=1``,
+  :mod:`llmbrief.embedded`), which is also faster than turning it off.
 
 With these every output element is computed the same way whatever the batch,
 so greedy decoding is one thing: ``tests/test_live.py`` checks that a token's
