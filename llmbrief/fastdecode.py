@@ -21,7 +21,7 @@ kind changes):
   Position by position, the model's own constrained greedy choice
   (:class:`llmbrief.fastgrammar.GrammarChooser`) is compared with the guess;
   the first disagreement keeps the model's choice, drops the rest of the guess
-  and guesses again from there. Most answers take one or two model calls.
+  and guesses again from there. Most answers take two or three model calls.
 
 Every token is the one the model's logits and the grammar choose. With llama.cpp
 as ``make install-local`` builds it (``tools/build_llama_cpp.py``), a token gets

@@ -117,12 +117,30 @@ def test_a_guess_is_split_as_the_tokenizer_splits_it_until_the_model_showed_its_
     assert _texts(habits.split(4, ' Korea", "Kursk"}')) == [" Korea", '",', ' "', "K", "ursk", '"}']
 
 
-def test_a_guess_stops_after_a_token_the_model_has_written_both_ways() -> None:
+def test_a_guess_stops_where_the_model_went_two_ways_if_much_of_it_is_left() -> None:
     habits = _habits()
     habits.learn(0, [1, 4])  # '{' then ' "' ...
-    habits.learn(0, [2, 3, 4])  # ... or ' ' then '"'
-    assert _texts(habits.split(0, ' "North')) == [" "]
+    habits.learn(0, [2, 3, 4])  # ... or ' ' then '"', as often
+    # a short rest: guessed on, the way seen first (the other way wastes little)
+    assert _texts(habits.split(0, ' "North')) == [' "', "North"]
+    # a long rest after an even split: the guess ends at the doubt (worth a model call)
+    long = ' "North Korea", "Kursk", "Kursk", "Kursk", "Kursk", "North Korea"}'
+    assert _texts(habits.split(0, long)) == [' "']
     assert _texts(habits.split(2, '"North')) == ['"', "North"]
+
+
+def test_a_way_the_model_nearly_always_takes_is_guessed_on() -> None:
+    habits = _habits()
+    for _ in range(9):
+        habits.learn(0, [1, 4])  # ' "' then 'North', nine times
+    habits.learn(0, [2, 3, 4])  # ' ' then '"' once
+    text = ' "North Korea", "Kursk", "Kursk", "Kursk", "Kursk", "North Korea"}'
+    whole = habits.split(0, text)
+    assert "".join(_texts(whole)) == text
+    # once the other way is as likely, the same long rest is not worth guessing
+    for _ in range(8):
+        habits.learn(0, [2, 3, 4])
+    assert _texts(habits.split(0, text)) == [' "']
 
 
 def test_a_word_the_model_split_its_own_way_is_split_so_before_other_text() -> None:
