@@ -15,8 +15,9 @@ Both samplers run with llmbrief's kernel settings (the tiled K-quant product for
 every batch size, :data:`llmbrief.embedded.TILED_SETTINGS`), which make a lone
 token ~10% slower than llama.cpp's default (tiled for 8+ tokens only). So the
 plain sampler is also timed once with llama.cpp's default kernels, as the release
-ran it (its answers may differ on a near tie: only timed), and the fast sampler
-must be 3× faster than both.
+ran it (its answers may differ on a near tie: only timed). The target holds when
+the fast sampler is 3× faster than both, takes at most 12.7 s (the release's 38 s
+/ 3) and every answer matches.
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ def bench(opt: Options) -> Result:
     return Result(
         "cold", "cold `brief seeds`, fast vs plain sampler", min(res["speedup"], vs_default), "×",
         "≥ 3× (and ≤ 12.7 s)",
-        min(res["speedup"], vs_default) >= 3.0 and same and warm_identical, metrics,
+        min(res["speedup"], vs_default) >= 3.0 and fast_s <= RELEASE_S / 3
+        and same and warm_identical, metrics,
         note=(f"plain {res['baseline_s']:.1f} s, fast {fast_s:.1f} s, fast with the prompt "
               f"prefixes saved by an earlier run {warm_s:.1f} s "
               f"({res['baseline_s'] / warm_s:.1f}×, answers as plain's: "
