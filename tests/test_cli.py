@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 import llmbrief
 from llmbrief import cli
-from llmbrief.cli.run import _Progress
+from llmbrief.cli.run import RunProgress
 from llmbrief.errors import (
     AuthError,
     CassetteError,
@@ -550,7 +550,7 @@ def test_review_of_missing_files_is_a_usage_error(args: list[str], tmp_path: Pat
 def test_progress_when_piped_is_one_plain_line_per_article(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    shown = _Progress(3, terminal=False)
+    shown = RunProgress(3, terminal=False)
     for _ in range(4):
         shown.answered("a.txt")
     shown.article("a.txt", 1, 3)
@@ -564,7 +564,7 @@ def test_progress_when_piped_is_one_plain_line_per_article(
 
 
 def test_progress_of_one_article_piped_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
-    shown = _Progress(1, terminal=False)
+    shown = RunProgress(1, terminal=False)
     shown.answered("a.txt")
     shown.article("a.txt", 1, 1)
     shown.stop()

@@ -176,7 +176,7 @@ HtmlOpt = Annotated[
 ]
 
 
-def _settings(**flags: Any) -> Any:
+def settings_from(**flags: Any) -> Any:
     from llmbrief.config import resolve_settings
 
     if flags.get("model_path") is not None:

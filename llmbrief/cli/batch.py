@@ -18,10 +18,10 @@ from llmbrief.cli.app import (
     ModeOpt,
     PromptOpt,
     ReasksOpt,
-    _settings,
     batch_app,
     err,
     handles_errors,
+    settings_from,
 )
 from llmbrief.errors import (
     InputError,
@@ -59,7 +59,7 @@ def batch_prepare(
     """
     from llmbrief.batch import prepare
 
-    settings = _settings(
+    settings = settings_from(
         base_url=base_url,
         model=model,
         mode=mode,
@@ -143,7 +143,7 @@ def batch_run_local(
     """
     from llmbrief.batch_runner import embedded_answerer, run
 
-    settings = _settings(model_path=model_path)
+    settings = settings_from(model_path=model_path)
     answer = embedded_answerer(settings)
     result = run(requests, output, answer, progress=_count_on_terminal("lines"))
     if sys.stderr.isatty():

@@ -25,12 +25,12 @@ from llmbrief.cli.app import (
     ReplayOpt,
     RetriesOpt,
     TimeoutOpt,
-    _settings,
     app,
     err,
     handles_errors,
+    settings_from,
 )
-from llmbrief.cli.run import _exit_for_run, _run_extract, _summary
+from llmbrief.cli.run import exit_for_run, print_summary, run_extract
 from llmbrief.errors import (
     InputError,
 )
@@ -60,7 +60,7 @@ def extract(
     Results are written as each article completes; an interrupted run keeps what
     is done, and a re-run answers finished questions from the cache.
     """
-    settings = _settings(
+    settings = settings_from(
         base_url=base_url,
         model=model,
         mode=mode,
@@ -72,13 +72,13 @@ def extract(
         max_retries=max_retries,
         prompt=prompt,
     )
-    result = _run_extract(paths, settings, output, replay, record, print_json=output is None)
+    result = run_extract(paths, settings, output, replay, record, print_json=output is None)
     if output is None:
         from llmbrief.documents import documents_to_json
 
         sys.stdout.write(documents_to_json(result.documents))
-    _summary(result, output)
-    _exit_for_run(result)
+    print_summary(result, output)
+    exit_for_run(result)
 
 
 @app.command()
@@ -167,7 +167,7 @@ def brief(
     """Extract, verify and render in one go: articles in, a cited brief out."""
     from llmbrief.pipeline import render_documents
 
-    settings = _settings(
+    settings = settings_from(
         base_url=base_url,
         model=model,
         mode=mode,
@@ -179,13 +179,13 @@ def brief(
         max_retries=max_retries,
         prompt=prompt,
     )
-    result = _run_extract(paths, settings, json_out, replay, record)
+    result = run_extract(paths, settings, json_out, replay, record)
     md, _checked = render_documents(result.documents, title=title)
-    _summary(result, json_out)
+    print_summary(result, json_out)
     _write_brief(md, output)
     if html_out is not None:
         _write_review(result.documents, md, html_out, title)
-    _exit_for_run(result)
+    exit_for_run(result)
 
 
 def _write_review(documents: Any, brief_md: str | None, output: Path | None, title: Any) -> None:

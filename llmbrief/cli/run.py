@@ -39,7 +39,7 @@ def _install_sigterm() -> Any:
         return None
 
 
-class _Progress:
+class RunProgress:
     """What a user sees while articles are extracted.
 
     On a terminal: a bar with articles done, questions answered and time left
@@ -114,7 +114,7 @@ def _count_articles(paths: list[Path]) -> int:
     return total
 
 
-def _run_extract(
+def run_extract(
     paths: list[Path],
     settings: Any,
     output: Path | None,
@@ -128,7 +128,7 @@ def _run_extract(
         raise ConfigError("--replay and --record cannot go together")
     previous = _install_sigterm()
     jsonl = output is not None and output.suffix == ".jsonl"
-    shown = _Progress(_count_articles(paths), terminal=sys.stderr.isatty())
+    shown = RunProgress(_count_articles(paths), terminal=sys.stderr.isatty())
     try:
         return extract_paths(
             paths,
@@ -160,7 +160,7 @@ def _interrupted(result: Any, output: Path | None, print_json: bool) -> None:
         from llmbrief.documents import documents_to_json
 
         sys.stdout.write(documents_to_json(result.documents))
-    _summary(result, output)
+    print_summary(result, output)
     not_done = [r.path for r in result.results if r.document is None and r.exception is None]
     names = ", ".join(not_done[:5]) + (", …" if len(not_done) > 5 else "")
     n = len(result.documents)
@@ -177,7 +177,7 @@ def _interrupted(result: Any, output: Path | None, print_json: bool) -> None:
     )
 
 
-def _summary(result: Any, output: Path | None) -> None:
+def print_summary(result: Any, output: Path | None) -> None:
     for r in result.results:
         if r.document is not None:
             n = len(r.document.records)
@@ -199,7 +199,7 @@ def _summary(result: Any, output: Path | None) -> None:
         err(f"Wrote {output}")
 
 
-def _exit_for_run(result: Any) -> None:
+def exit_for_run(result: Any) -> None:
     if result.failed:
         if result.documents:
             failed, total = len(result.failed), len(result.results)
