@@ -168,7 +168,8 @@ class ArticleExtractor:
         A :class:`QuestionHeld` raised by the backend's transport (a batch file
         takes the request instead of a model) passes through, nothing cached.
         """
-        from llmbrief.llm import current_call, explain_llm_error
+        from llmbrief.llm import current_call
+        from llmbrief.llm_errors import explain_llm_error
         from llmbrief.questions import verifying
 
         token = current_call.set(
