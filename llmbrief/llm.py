@@ -12,7 +12,8 @@ cassettes) serve a hosted endpoint, a local server, and the embedded model:
 
 Beneath the client sits :class:`RetryingTransport`: tenacity retries for
 connection errors, timeouts, 429 (honouring Retry-After) and 5xx, and one row
-in the call log for every HTTP exchange.
+in the call log for every HTTP exchange. What a failed call tells the user is
+:mod:`llmbrief.llm_errors`'s.
 """
 
 from __future__ import annotations
