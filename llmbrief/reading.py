@@ -23,11 +23,11 @@ from llmbrief.attach import (
     clause_status,
     counted,
     governing_verb,
-    rank_meanings,
 )
 from llmbrief.carry import carried, context_sentences, moves, sort_of
 from llmbrief.claims import claimants
 from llmbrief.forces import force_of
+from llmbrief.meanings import rank_meanings
 from llmbrief.numbers import FoundFigure, find_figures
 from llmbrief.parties import Parties, parties
 

@@ -10,7 +10,6 @@ import pytest
 
 from llmbrief.analysis import Parsed, parse_many
 from llmbrief.attach import (
-    MEANINGS,
     STATUSES,
     Attachment,
     allowed_statuses,
@@ -20,8 +19,8 @@ from llmbrief.attach import (
     clause_status,
     counted,
     governing_verb,
-    rank_meanings,
 )
+from llmbrief.meanings import MEANINGS, rank_meanings
 from llmbrief.numbers import FoundFigure
 from llmbrief.reading import attach_number, find_numbers
 
