@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from llmbrief.evaluate import report_header
+from llmbrief.evaltext import report_header
 from llmbrief.models import (
     Number,
 )

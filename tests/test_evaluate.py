@@ -13,7 +13,8 @@ import pytest
 from llmbrief.devgold import DevGold
 from llmbrief.devreport import DevReport
 from llmbrief.errors import InputError
-from llmbrief.evaluate import EvalReport, evaluate, format_report
+from llmbrief.evaltext import format_report
+from llmbrief.evaluate import EvalReport, evaluate
 from llmbrief.models import (
     Casualties,
     Deployment,

@@ -291,7 +291,8 @@ def eval_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Score verified records against a hand-written gold set (precision, recall, F1)."""
-    from llmbrief.evaluate import evaluate, format_report
+    from llmbrief.evaltext import format_report
+    from llmbrief.evaluate import evaluate
     from llmbrief.pipeline import load_many
     from llmbrief.seedgold import load_gold
 
