@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from llmbrief.evaltext import report_header
+from llmbrief.evaltext import report_header, section
 from llmbrief.models import (
     Number,
 )
@@ -164,10 +164,6 @@ def _score_line(label: str, s: DevScore) -> str:
     return f"{label:<22} P {_ratio(s.precision):<16} R {_ratio(s.recall):<16} F1 {f1}"
 
 
-def _section(lines: list[str], title: str, items: list[str]) -> None:
-    lines += ["", f"{title}: {len(items) if items else 'none'}", *items]
-
-
 def format_devreport(report: DevReport) -> str:
     """A readable text report: scores, attribute accuracies, then every miss, one a line."""
     vague = "included" if report.include_vague else "not required"
@@ -197,12 +193,12 @@ def format_devreport(report: DevReport) -> str:
 
 
 def _misses(lines: list[str], report: DevReport) -> None:
-    _section(
+    section(
         lines,
         "Figure misses (required gold not found)",
         [f"  {m.article}: {m.text!r} ({m.kind}.{m.field})" for m in report.figure_misses],
     )
-    _section(
+    section(
         lines,
         "Spurious figures (predicted, matching no gold)",
         [
@@ -211,7 +207,7 @@ def _misses(lines: list[str], report: DevReport) -> None:
             for s in report.spurious
         ],
     )
-    _section(
+    section(
         lines,
         "Attribute misses (predicted vs gold)",
         [
@@ -219,12 +215,12 @@ def _misses(lines: list[str], report: DevReport) -> None:
             for m in report.attribute_misses
         ],
     )
-    _section(
+    section(
         lines,
         "Visit misses",
         [f"  {v.article}: {v.visitor} to {shown(v.host_country)}" for v in report.visit_misses],
     )
-    _section(
+    section(
         lines,
         "Visit spurious",
         [f"  {v.article}: {v.visitor} to {shown(v.host_country)}" for v in report.visit_spurious],

@@ -63,6 +63,11 @@ def report_header(
     return lines
 
 
+def section(lines: list[str], title: str, items: list[str]) -> None:
+    """Append one list of a text report: a blank line, its title and count, one item a line."""
+    lines += ["", f"{title}: {len(items) if items else 'none'}", *items]
+
+
 def _format_seeds(report: EvalReport) -> str:
     """A readable text report: the score table, then the lists, one item per line."""
     vague = "included" if report.include_vague else "excluded"
@@ -98,20 +103,18 @@ def _format_seeds(report: EvalReport) -> str:
 
 def _seed_sections(lines: list[str], report: EvalReport) -> None:
     """Append the lists of a seeds report: misses, spurious, mismatches, duplicates, visits."""
-
-    def section(title: str, items: list[str]) -> None:
-        lines.append("")
-        lines.append(f"{title}: {'none' if not items else len(items)}")
-        lines.extend(items)
-
     section(
-        "Misses (gold not found)", [_fig(g.file, g.text, g.kind, g.field) for g in report.misses]
+        lines,
+        "Misses (gold not found)",
+        [_fig(g.file, g.text, g.kind, g.field) for g in report.misses],
     )
     section(
+        lines,
         "Spurious (predicted, not in gold)",
         [_fig(p.file, p.text, p.kind, p.field) for p in report.spurious],
     )
     section(
+        lines,
         "Field mismatches (matched gold in another field)",
         [
             f"  {m.predicted.file}: {m.predicted.text!r} as {m.predicted.kind}."
@@ -121,6 +124,7 @@ def _seed_sections(lines: list[str], report: EvalReport) -> None:
         ],
     )
     section(
+        lines,
         "Duplicates (a matched gold figure found again; not counted)",
         [
             f"{_fig(d.predicted.file, d.predicted.text, d.predicted.kind, d.predicted.field)}"
@@ -128,5 +132,5 @@ def _seed_sections(lines: list[str], report: EvalReport) -> None:
             for d in report.duplicates
         ],
     )
-    section("Visit misses", [f"  {v.file}: {v.visitor}" for v in report.visit_misses])
-    section("Visit spurious", [f"  {v.file}: {v.visitor}" for v in report.visit_spurious])
+    section(lines, "Visit misses", [f"  {v.file}: {v.visitor}" for v in report.visit_misses])
+    section(lines, "Visit spurious", [f"  {v.file}: {v.visitor}" for v in report.visit_spurious])
