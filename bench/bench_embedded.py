@@ -22,8 +22,9 @@ from typing import Any
 
 from common import DEVSET, SEEDS, Options, Result, local_model_missing, log, median, timed
 
-#: How the fast sampler's choices were settled: the best token, the guess, the best 64, 4096, all.
-TESTS = ("top1", "hint", "topk", "wide", "vocab")
+#: How the fast sampler's choices were settled: the best token; over the whole vocabulary's
+#: row the guess, the best 64, 4096, all; over the candidates' row the grammar's test of them all.
+TESTS = ("top1", "hint", "topk", "wide", "vocab", "among")
 
 
 def dev_sample(n: int) -> list[Path]:

@@ -9,8 +9,10 @@ kernels they were not (up to ~4 logits apart, and a near tie went the other way 
 (``tools/build_llama_cpp.py``). Measured on the seeds' text at the context length
 of a question (~1,040 tokens): the same 40 tokens evaluated as one batch, one by
 one, and in batches of 7, 13, 2 and 18; and after the context was evaluated in
-chunks of another size. Reported: the largest difference of a logit, and of the
-margin between the two best tokens (what decides a near tie).
+chunks of another size; and with the output layer cut to a few hundred tokens
+(``llama_set_output_vocab``, how the fast sampler asks for the tokens its grammar
+allows). Reported: the largest difference of a logit, and of the margin between
+the two best tokens (what decides a near tie).
 """
 
 from __future__ import annotations
@@ -48,10 +50,10 @@ def bench(opt: Options) -> Result:
                 part = toks[i : min(i + chunk, CONTEXT)]
                 side.decode(part, i, 0)
 
-        def rows(sizes: tuple[int, ...]) -> Any:
+        def rows(sizes: tuple[int, ...], among: list[int] | None = None) -> Any:
             out, pos = [], CONTEXT
             for n in sizes:
-                side.decode(toks[pos : pos + n], pos, n)
+                side.decode(toks[pos : pos + n], pos, n, among)
                 out += [side.logits(i).copy() for i in range(n)]
                 pos += n
             side.forget_from(CONTEXT)
@@ -61,6 +63,9 @@ def bench(opt: Options) -> Result:
         batch = rows((TOKENS,))
         alone = rows((1,) * TOKENS)
         mixed = rows(SPLIT)
+        among = sorted({int(t) for t in batch.argmax(1)} | set(range(0, side.n_vocab, 997)))
+        cut = rows((TOKENS,), among)
+        cut_by_llama = side._cut
         context(300)
         control = rows((TOKENS,))
     finally:
@@ -79,6 +84,8 @@ def bench(opt: Options) -> Result:
         "max_logit_diff_alone": float(np.abs(batch - alone).max()),
         "max_logit_diff_mixed_batches": float(np.abs(batch - mixed).max()),
         "max_logit_diff_other_context_chunks": float(np.abs(batch - control).max()),
+        "max_logit_diff_cut_rows": float(np.abs(batch[:, among] - cut).max()),
+        "cut_rows_computed_by_llama_cpp": cut_by_llama,
         "margin_drift_median": float(median([float(d) for d in drift])),
         "margin_drift_max": float(drift.max()),
         "same_best_token_alone": int((batch.argmax(1) == alone.argmax(1)).sum()),
@@ -90,6 +97,7 @@ def bench(opt: Options) -> Result:
         worst == 0.0, metrics,
         note=(f"{build}; alone {metrics['max_logit_diff_alone']:.2f}, batches of "
               f"{'/'.join(map(str, SPLIT))} {metrics['max_logit_diff_mixed_batches']:.2f}, "
-              f"other context chunks {metrics['max_logit_diff_other_context_chunks']:.2f}; "
+              f"other context chunks {metrics['max_logit_diff_other_context_chunks']:.2f}, "
+              f"{len(among)} tokens' rows cut {metrics['max_logit_diff_cut_rows']:.2f}; "
               f"top-2 margin drift max {metrics['margin_drift_max']:.2f}"),
     )  # fmt: skip

@@ -143,7 +143,9 @@ class EmbeddedModel:
 
             store = _prefix_store(model_path, n_ctx, prefix_dir)
             self._side = LlamaSide(self.llama)
-            self._fast = FastDecoder(self._side, store)
+            self._fast = FastDecoder(
+                self._side, store, self._side.pieces(_model_identity(model_path))
+            )
         #: per request: which path answered, model calls, guessed tokens (for the benchmark)
         self.trace: list[dict[str, Any]] = []
         self._last_fast: dict[str, Any] = {}
@@ -253,24 +255,27 @@ class EmbeddedModel:
         }
 
 
+def _model_identity(model_path: Path) -> str:
+    """The model file and the library reading it (what its vocabulary's pieces depend on)."""
+    import llama_cpp
+
+    st = model_path.stat()
+    return f"{model_path.name}:{st.st_size}:{st.st_mtime_ns}:{llama_cpp.__version__}"
+
+
 def _prefix_store(model_path: Path, n_ctx: int, chosen: str | None) -> PrefixStore | None:
     """Where this model's prompt prefixes are kept between runs (None: nowhere);
     ``chosen`` is the setting (see :func:`llmbrief.prefixstore.default_folder`)."""
-    import llama_cpp
 
     from llmbrief.prefixstore import PrefixStore, default_folder
 
     folder = default_folder(chosen=chosen)
     if folder is None:
         return None
-    st = model_path.stat()
     # another build or kernel choice computes other numbers: its saved memories are not
     # this one's
     kernels = ",".join(f"{var}={os.environ.get(var, '')}" for var in TILED_SETTINGS)
-    identity = (
-        f"{model_path.name}:{st.st_size}:{st.st_mtime_ns}:{llama_cpp.__version__}:"
-        f"{build_key()}:{kernels}:{n_ctx}"
-    )
+    identity = f"{_model_identity(model_path)}:{build_key()}:{kernels}:{n_ctx}"
     return PrefixStore(folder, identity)
 
 

@@ -22,6 +22,11 @@ kind changes):
   (:class:`llmbrief.fastgrammar.GrammarChooser`) is compared with the guess;
   the first disagreement keeps the model's choice, drops the rest of the guess
   and guesses again from there. Most answers take two or three model calls.
+- **Only the logits that can matter are computed.** At each position the answer's
+  grammar allows a handful of tokens (:mod:`llmbrief.nexttokens` finds them from
+  the answer's shape); llama.cpp computes the logits of those alone
+  (``llama_set_output_vocab``) instead of a row over the 262,144-token vocabulary,
+  which was half the cost of a model call that checks a guess.
 
 Every token is the one the model's logits and the grammar choose. With llama.cpp
 as ``make install-local`` builds it (``tools/build_llama_cpp.py``), a token gets
@@ -40,6 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from llmbrief.drafts import AnswerShape, TokenHabits
+from llmbrief.nexttokens import Cursor, NextTokens, Pieces
 from llmbrief.prefixstore import PrefixStore
 
 __all__ = ["Chooser", "Decoded", "FastDecoder", "LlamaSide", "Model", "PrefixCache"]
@@ -61,11 +67,15 @@ class Model(Protocol):
     def use(self, lane: int) -> None:
         """Make lane ``lane`` (``0 <= lane < n_lanes``) the memory the calls below act on."""
 
-    def decode(self, tokens: Sequence[int], pos0: int, outputs: int) -> None:
-        """Evaluate ``tokens`` at positions ``pos0...``; logits for the last ``outputs``."""
+    def decode(
+        self, tokens: Sequence[int], pos0: int, outputs: int, among: Sequence[int] | None = None
+    ) -> None:
+        """Evaluate ``tokens`` at positions ``pos0...``; logits for the last ``outputs``,
+        of the tokens ``among`` (sorted ids) only, or of the whole vocabulary."""
 
     def logits(self, i: int) -> Any:
-        """The ``i``-th row of logits of the last decode (a float array over the vocabulary)."""
+        """The ``i``-th row of logits of the last decode: a float array over its ``among``
+        tokens, in their order, or over the whole vocabulary."""
 
     def forget_from(self, n: int) -> None:
         """Drop the memory of positions ``n`` and later."""
@@ -92,6 +102,8 @@ class Chooser(Protocol):
     stats: dict[str, int]
 
     def choose(self, logits: Any, hint: int | None = None) -> int: ...
+
+    def choose_among(self, ids: Any, logits: Any) -> int: ...
 
     def accept(self, token: int) -> None: ...
 
@@ -121,6 +133,11 @@ class LlamaSide:
         self.n_vocab = int(llama.n_vocab())
         self._batch = _internals.LlamaBatch(n_tokens=self.n_batch, embd=0, n_seq_max=1)
         self._first_output = 0
+        self._restrict, self._width = _output_vocab_functions(llama_cpp)
+        #: the last decode's ``among``: as ids (rows over them) and whether llama.cpp
+        #: computed only those (else they are picked out of whole rows)
+        self._among: Any = None
+        self._cut = False
         self.n_lanes = lanes
         self._contexts = [llama._ctx]
         # llama.cpp leaves out of a sequence's state the cells a sliding-window layer
@@ -148,8 +165,12 @@ class LlamaSide:
         del self._contexts[1:]
         self._ctx = self.llama._ctx
 
-    def decode(self, tokens: Sequence[int], pos0: int, outputs: int) -> None:
-        """Evaluate ``tokens`` at positions ``pos0...``; logits for the last ``outputs``."""
+    def decode(
+        self, tokens: Sequence[int], pos0: int, outputs: int, among: Sequence[int] | None = None
+    ) -> None:
+        """Evaluate ``tokens`` at positions ``pos0...``; logits for the last ``outputs``,
+        of ``among`` only when given (the output layer cut to those rows, if this build of
+        llama.cpp can: ``tools/build_llama_cpp.py``)."""
         self.llama.n_tokens = 0  # the library's own prefix bookkeeping no longer holds
         b = self._batch.batch
         n = len(tokens)
@@ -160,13 +181,27 @@ class LlamaSide:
             b.seq_id[i][0] = 0
             b.n_seq_id[i] = 1
             b.logits[i] = i >= n - outputs
-        self._ctx.decode(self._batch)
+        ctx = self._ctx.ctx
+        wanted = 0
+        if self._restrict is not None and among is not None and outputs:
+            ids = (ctypes.c_int32 * len(among))(*among)
+            wanted = self._restrict(ctx, ids, len(among))
+        try:
+            self._ctx.decode(self._batch)
+        finally:
+            if wanted:  # for this call only: the library's own loop shares lane 0
+                self._restrict(ctx, None, 0)
         self._first_output = n - outputs
+        self._cut = bool(wanted) and self._width(ctx) == wanted
+        self._among = None if among is None else self._np.asarray(among, dtype=self._np.intc)
 
     def logits(self, i: int) -> Any:
-        """The ``i``-th row of logits the last decode gave."""
+        """The ``i``-th row of logits the last decode gave (over its ``among``, if given)."""
         ptr = self._ctx.get_logits_ith(self._first_output + i)
-        return self._np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+        if self._cut:
+            return self._np.ctypeslib.as_array(ptr, shape=(len(self._among),))
+        row = self._np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+        return row if self._among is None else row[self._among]
 
     def forget_from(self, n: int) -> None:
         """Drop the memory of positions ``n`` and later."""
@@ -186,6 +221,15 @@ class LlamaSide:
         self.forget_from(0)
         return bool(self._lib.llama_state_seq_set_data(self._ctx.ctx, data, len(data), 0))
 
+    def pieces(self, identity: str) -> Pieces | None:
+        """The vocabulary as the grammar sees it, when llama.cpp can compute the logits of
+        some tokens only (else None: rows over the whole vocabulary cost the same)."""
+        if self._restrict is None:
+            return None
+        from llmbrief.nexttokens import llama_pieces
+
+        return llama_pieces(self.llama, identity)
+
     def tokenize(self, text: str) -> list[int]:
         """Tokens of a piece of answer text."""
         out: list[int] = self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False)
@@ -199,6 +243,21 @@ class LlamaSide:
     def is_eog(self, token: int) -> bool:
         """Whether ``token`` ends generation (end of turn, end of text)."""
         return bool(self._lib.llama_vocab_is_eog(self.llama._model.vocab, token))
+
+
+def _output_vocab_functions(llama_cpp: Any) -> tuple[Any, Any]:
+    """llama.cpp's ``llama_set_output_vocab`` and ``llama_get_output_vocab_width`` (added
+    by ``tools/build_llama_cpp.py``); (None, None) in a build without them."""
+    lib = getattr(getattr(llama_cpp, "llama_cpp", None), "_lib", None)
+    restrict = getattr(lib, "llama_set_output_vocab", None)
+    width = getattr(lib, "llama_get_output_vocab_width", None)
+    if restrict is None or width is None:
+        return None, None
+    restrict.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int32), ctypes.c_int32]
+    restrict.restype = ctypes.c_int32
+    width.argtypes = [ctypes.c_void_p]
+    width.restype = ctypes.c_int32
+    return restrict, width
 
 
 @dataclass
@@ -381,14 +440,23 @@ def _common(a: Sequence[int], b: Sequence[int]) -> int:
 
 
 class FastDecoder:
-    """Greedy decoding under a grammar with a shared-prefix cache and checked guesses."""
+    """Greedy decoding under a grammar with a shared-prefix cache and checked guesses.
 
-    def __init__(self, model: Model, store: PrefixStore | None = None) -> None:
+    With ``pieces`` (the model's vocabulary as the grammar sees it) and an answer
+    shape, each model call computes the logits of the tokens the shape allows at its
+    positions only (:mod:`llmbrief.nexttokens`), instead of the whole vocabulary's.
+    """
+
+    def __init__(
+        self, model: Model, store: PrefixStore | None = None, pieces: Pieces | None = None
+    ) -> None:
         self.model = model
         self.n_batch = model.n_batch
         self.n_ctx = model.n_ctx
         self.cache = PrefixCache(model, store=store)
         self.habits = TokenHabits(lambda t: model.text([t], ()), model.tokenize)
+        self.pieces = pieces
+        self._next_tokens: dict[AnswerShape, NextTokens] = {}
         self._max_tokens = 0
 
     def decode(
@@ -404,6 +472,7 @@ class FastDecoder:
         start, known = self.cache.prepare(prompt)
         pending = list(prompt[start:])
         out = Decoded([], "length", prompt_evaluated=len(pending))
+        answer = _Answer(out, chooser, self._nexts(shape))
         limit = self.model.max_snapshot
         if not known and limit and start < limit < len(prompt):
             # a new kind longer than a snapshot can be: keep its beginning on the way
@@ -412,23 +481,25 @@ class FastDecoder:
         # a long new prompt: whole batches first, while more than one batch is left
         pending = self._evaluate(pending, upto=(len(pending) - 1) // self.n_batch * self.n_batch)
         if not known:  # a new kind of prompt: evaluate it alone, and keep it
-            self._decode(pending, outputs=1)
+            among = answer.among([])
+            self._decode(pending, outputs=1, among=among)
             out.model_calls += 1
             self.cache.save()
             pending = []
-            if self._choose(out, chooser, self._logits(0)):
+            if self._choose(answer, 0, among):
                 return self._done(out, chooser, prompt)
             pending = [out.tokens[-1]]
         while len(out.tokens) < max_tokens:
             guess = self._guess(prompt, out.tokens, shape)
             room = min(self.n_batch - len(pending), max_tokens - len(out.tokens))
             guess = guess[: max(room, 0)]
-            self._decode([*pending, *guess], outputs=len(guess) + 1)
+            among = answer.among(guess)
+            self._decode([*pending, *guess], outputs=len(guess) + 1, among=among)
             out.model_calls += 1
             end = len(self.cache.live)  # memory: everything up to the last guessed token
             for j in range(len(guess) + 1):
                 hint = guess[j] if j < len(guess) else None
-                if self._choose(out, chooser, self._logits(j), hint):
+                if self._choose(answer, j, among, hint):
                     self.cache.truncate(end - len(guess) + j)
                     return self._done(out, chooser, prompt)
                 if j < len(guess) and out.tokens[-1] == guess[j]:
@@ -440,14 +511,32 @@ class FastDecoder:
                 break
         return self._done(out, chooser, prompt)
 
-    def _choose(self, out: Decoded, chooser: Chooser, logits: Any, hint: int | None = None) -> bool:
-        """Append the model's next token to ``out``; True when the answer is finished."""
-        token = chooser.choose(logits, hint)
+    def _nexts(self, shape: AnswerShape | None) -> NextTokens | None:
+        """The candidate next tokens of ``shape`` (None: every row over the whole vocabulary)."""
+        if shape is None or self.pieces is None:
+            return None
+        nexts = self._next_tokens.get(shape)
+        if nexts is None:
+            if len(self._next_tokens) >= 64:
+                self._next_tokens.clear()
+            nexts = self._next_tokens[shape] = NextTokens(shape, self.pieces)
+        return nexts
+
+    def _choose(
+        self, answer: _Answer, j: int, among: Sequence[int] | None, hint: int | None = None
+    ) -> bool:
+        """Append the model's choice at row ``j`` to the answer; True when it is finished."""
+        out, chooser = answer.out, answer.chooser
+        logits = self.model.logits(j)
+        token = (
+            chooser.choose(logits, hint) if among is None else chooser.choose_among(among, logits)
+        )
         if self.model.is_eog(token):
             out.finish_reason = "stop"
             return True
         chooser.accept(token)
         out.tokens.append(token)
+        answer.wrote(token)
         return len(out.tokens) >= self._max_tokens
 
     def _done(self, out: Decoded, chooser: Chooser, prompt: Sequence[int]) -> Decoded:
@@ -473,11 +562,43 @@ class FastDecoder:
             pending, upto = pending[n:], upto - n
         return pending
 
-    def _decode(self, tokens: Sequence[int], *, outputs: int) -> None:
-        """Evaluate ``tokens`` after what is in memory; logits for the last ``outputs`` of them."""
-        self.model.decode(tokens, len(self.cache.live), outputs)
+    def _decode(
+        self, tokens: Sequence[int], *, outputs: int, among: Sequence[int] | None = None
+    ) -> None:
+        """Evaluate ``tokens`` after what is in memory; logits for the last ``outputs`` of
+        them, over ``among`` only when given."""
+        self.model.decode(tokens, len(self.cache.live), outputs, among)
         self.cache.extended(tokens)
 
-    def _logits(self, i: int) -> Any:
-        """The ``i``-th row of logits the last decode gave (its ``outputs`` last positions)."""
-        return self.model.logits(i)
+
+@dataclass
+class _Answer:
+    """One answer being decoded: what it has so far, and where in its shape it is."""
+
+    out: Decoded
+    chooser: Chooser
+    nexts: NextTokens | None
+    cursor: Cursor | None = None
+
+    def __post_init__(self) -> None:
+        if self.nexts is not None:
+            self.cursor = self.nexts.start()
+
+    def among(self, guess: Sequence[int]) -> list[int] | None:
+        """The tokens the shape allows at any row of a model call that checks ``guess``:
+        after the answer so far, and after each part of the guess (sorted ids)."""
+        if self.nexts is None or self.cursor is None:
+            return None
+        nexts, cursor = self.nexts, self.cursor
+        found = set(nexts.candidates(cursor))
+        for token in guess:
+            cursor = nexts.advance(cursor, [token])
+            if not cursor.alive:
+                break  # the rows after a token the shape forbids are never chosen from
+            found.update(nexts.candidates(cursor))
+        return sorted(found)
+
+    def wrote(self, token: int) -> None:
+        """The model chose ``token``."""
+        if self.nexts is not None and self.cursor is not None:
+            self.cursor = self.nexts.advance(self.cursor, [token])

@@ -140,7 +140,7 @@ class GrammarChooser:
             sorted=False,
         )
         #: how often each test was enough (for the benchmark's profile)
-        self.stats = {"top1": 0, "hint": 0, "topk": 0, "wide": 0, "vocab": 0}
+        self.stats = {"top1": 0, "hint": 0, "topk": 0, "wide": 0, "vocab": 0, "among": 0}
 
     def close(self) -> None:
         """Free the grammar sampler."""
@@ -198,6 +198,22 @@ class GrammarChooser:
             raise ValueError("the answer grammar allows no token here")
         masked = np.where(mask, logits, -np.inf)
         return int(np.argmax(masked))
+
+    def choose_among(self, ids: Any, logits: Any) -> int:
+        """The token greedy decoding under this grammar picks, given the logits of ``ids``
+        (sorted token ids) only: right whenever ``ids`` hold every token the grammar
+        allows here (:mod:`llmbrief.nexttokens`). Raises ValueError if it allows none."""
+        np = self._np
+        ids = np.asarray(ids, dtype=np.intc)
+        best = int(np.argmax(logits))  # the first maximum: the lowest id among equals
+        if self.allowed(ids[best : best + 1], logits[best : best + 1])[0]:
+            self.stats["top1"] += 1
+            return int(ids[best])
+        self.stats["among"] += 1
+        mask = self.allowed(ids, logits)
+        if not mask.any():
+            raise ValueError("the answer grammar allows none of the candidate tokens")
+        return int(ids[int(np.argmax(np.where(mask, logits, -np.inf)))])
 
     def _allows(self, token: int, logits: Any) -> bool:
         return bool(self.allowed(self._np.array([token]), logits[token : token + 1])[0])

@@ -84,3 +84,27 @@ def test_the_cache_key_follows_the_instruction_sets(
         "CMAKE_ARGS", tool.isa_args("x86_64", cpuinfo("avx", "avx2", "fma", "f16c", *AVX512_ALL))
     )
     assert tool.build_key() != avx2
+
+
+def test_the_cache_key_follows_the_edits(tool: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = tool.build_key()
+    (name, old, new), *rest = tool.EDITS
+    monkeypatch.setattr(tool, "EDITS", ((name, old, new + "// another edit\n"), *rest))
+    assert tool.build_key() != before
+
+
+def test_the_edits_replace_their_text_once_and_refuse_another_source(
+    tool: ModuleType, tmp_path: Path
+) -> None:
+    for name, old, _ in tool.EDITS:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        before = path.read_text() if path.exists() else "// the top of the file\n"
+        path.write_text(before + old + "// the rest\n")
+    tool.apply_edits(tmp_path)
+    for name, _, new in tool.EDITS:
+        assert new in (tmp_path / name).read_text()
+    (name, _, _), *_ = tool.EDITS
+    (tmp_path / name).write_text("// a source the edits were not written for\n")
+    with pytest.raises(SystemExit, match="not the text the edits expect"):
+        tool.apply_edits(tmp_path)

@@ -20,6 +20,7 @@ import pytest
 
 from llmbrief.drafts import AnswerShape, shape_of
 from llmbrief.fastdecode import MIN_PREFIX, FastDecoder
+from llmbrief.nexttokens import Pieces
 from llmbrief.prefixstore import PrefixStore
 
 SCHEMA = {
@@ -38,6 +39,8 @@ PIECES = ['{ "', '": "', '", "', '"}', "figure", "fig", "ure", "what", "sent", "
           "istry", "some", " 30", "Text", ": ", "\n"]  # fmt: skip
 VOCAB = [chr(c) for c in range(32, 127)] + PIECES
 EOG = len(VOCAB)  # one more id: the end of generation
+#: the scripted vocabulary as the grammar sees it (the end of generation has no bytes)
+PIECES_OF_VOCAB = Pieces([v.encode() for v in VOCAB] + [b""], [EOG])
 
 
 def _shape() -> AnswerShape:
@@ -62,19 +65,28 @@ class ScriptedModel:
         self.memory = self.memories[0]
         self.rows: list[np.ndarray] = []
         self.calls = 0
+        #: per model call with logits: how many tokens they were asked for (None: all)
+        self.asked: list[int | None] = []
         self.prompt_len = 0
 
     # --- what the decoder calls
     def use(self, lane: int) -> None:
         self.memory = self.memories[lane]  # (the memories change in place only)
 
-    def decode(self, tokens: Sequence[int], pos0: int, outputs: int) -> None:
+    def decode(
+        self, tokens: Sequence[int], pos0: int, outputs: int, among: Sequence[int] | None = None
+    ) -> None:
         assert pos0 == len(self.memory), "a batch must continue the memory"
         assert 0 < len(tokens) <= self.n_batch
+        assert among is None or list(among) == sorted(set(among)), "sorted ids"
         self.calls += 1
         self.memory.extend(tokens)
         n = len(self.memory)
         self.rows = [self._logits(self.memory[: n - outputs + i + 1]) for i in range(outputs)]
+        if outputs:
+            self.asked.append(None if among is None else len(among))
+        if among is not None:
+            self.rows = [row[list(among)] for row in self.rows]
 
     def logits(self, i: int) -> np.ndarray:
         return self.rows[i]
@@ -142,6 +154,10 @@ class PythonGrammar:
         order = sorted(range(len(logits)), key=lambda t: (-logits[t], t))
         return next(t for t in order if self.allowed(t))
 
+    def choose_among(self, ids: Sequence[int], logits: np.ndarray) -> int:
+        order = sorted(range(len(ids)), key=lambda i: (-logits[i], ids[i]))
+        return next(ids[i] for i in order if self.allowed(ids[i]))
+
     def accept(self, token: int) -> None:
         self.written += VOCAB[token]
 
@@ -177,11 +193,12 @@ TARGETS = [
 ]
 
 
+@pytest.mark.parametrize("cut", [False, True], ids=["whole rows", "candidate rows"])
 @pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize("target", TARGETS)
-def test_the_fast_decoder_gives_the_plain_loops_answer(target: str, seed: int) -> None:
+def test_the_fast_decoder_gives_the_plain_loops_answer(target: str, seed: int, cut: bool) -> None:
     model = ScriptedModel(target, seed)
-    decoder = FastDecoder(model)
+    decoder = FastDecoder(model, pieces=PIECES_OF_VOCAB if cut else None)
     for question in ("Number: 30\n", "Number: some 30\n"):
         prompt = _prompt(model, question)
         model.prompt_len = len(prompt)
@@ -191,6 +208,10 @@ def test_the_fast_decoder_gives_the_plain_loops_answer(target: str, seed: int) -
         assert model.text(got.tokens, ()) == target.rstrip() or got.finish_reason == "stop"
         # the memory holds the prompt and the answer, nothing of a rejected guess
         assert model.memory == [*prompt, *got.tokens][: len(model.memory)]
+    if cut:  # every row over the tokens the shape allows there, a few of the vocabulary
+        assert model.asked and all(n is not None and n < len(VOCAB) / 2 for n in model.asked)
+    else:
+        assert set(model.asked) == {None}
 
 
 def _fresh(target: str, seed: int, prompt_len: int) -> ScriptedModel:

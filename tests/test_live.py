@@ -220,3 +220,81 @@ def test_the_grammar_chooser_picks_the_best_allowed_token_of_the_whole_vocabular
             assert chooser.stats["hint"] >= 15
     finally:
         model.close()
+
+
+def test_the_logits_of_chosen_tokens_are_the_whole_rows_values() -> None:
+    """llama_set_output_vocab (tools/llama_cpp_edits.py): the output layer cut to some
+    tokens gives each of them the very logit the whole vocabulary's row has."""
+    import numpy as np
+
+    from llmbrief.embedded import EmbeddedModel
+    from llmbrief.fastdecode import LlamaSide
+    from llmbrief.llm import local_model_path
+
+    model = EmbeddedModel(local_model_path(resolve_settings({})), n_threads=2, sampler="plain")
+    side = LlamaSide(model.llama)
+    tokens = side.tokenize(
+        "A convoy of 40 trucks crossed the border at dawn, the regional governor said, "
+        "carrying what officials described as 1,300 tonnes of grain and medicine for towns "
+        "cut off by the flooding since the end of last month."
+    )
+    rng = np.random.default_rng(3)
+    try:
+        for n, size in ((1, 2), (5, 40), (17, 300), (len(tokens) - 8, 1500)):
+            among = sorted({int(t) for t in rng.integers(0, side.n_vocab, size)} | {1, 106})
+            rows = []
+            for chosen in (None, among, None):  # the cut lasts one call: whole rows again
+                side.forget_from(0)
+                side.decode(tokens[:8], 0, 0)
+                side.decode(tokens[8 : 8 + n], 8, n, chosen)
+                rows.append(np.array([side.logits(i).copy() for i in range(n)]))
+                if chosen is not None:
+                    assert side._cut, "this build of llama.cpp computed whole rows"
+            assert rows[1].shape == (n, len(among))
+            assert np.array_equal(rows[1], rows[0][:, among]), (n, size)
+            assert np.array_equal(rows[2], rows[0])
+    finally:
+        model.close()
+
+
+def test_the_candidate_tokens_hold_every_token_the_grammar_allows() -> None:
+    """At every point of real answers, the tokens llama.cpp's grammar allows out of all
+    262,144 are the candidates llmbrief.nexttokens finds (plus the end of generation)."""
+    import numpy as np
+    from llama_cpp.llama_grammar import LlamaGrammar
+
+    from llmbrief.drafts import shape_of
+    from llmbrief.embedded import EmbeddedModel, _model_identity
+    from llmbrief.fastdecode import LlamaSide
+    from llmbrief.fastgrammar import GrammarChooser
+    from llmbrief.llm import local_model_path
+    from llmbrief.nexttokens import NextTokens
+
+    path = local_model_path(resolve_settings({}))
+    model = EmbeddedModel(path, n_threads=2, sampler="plain")
+    side = LlamaSide(model.llama)
+    pieces = side.pieces(_model_identity(path))
+    assert pieces is not None
+    everything = np.arange(side.n_vocab, dtype=np.intc)
+    zeros = np.zeros(side.n_vocab, dtype=np.float32)
+    requests = _seed_requests()
+    kinds = {str(r["messages"][0]["content"])[:40]: r for r in requests}  # type: ignore[index]
+    try:
+        for body in list(kinds.values())[:3]:
+            schema = body["response_format"]["schema"]  # type: ignore[index]
+            shape = shape_of(schema)
+            assert shape is not None
+            nexts = NextTokens(shape, pieces)
+            answer = model.complete(body)["choices"][0]["message"]["content"]
+            grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+            with GrammarChooser(model.llama, grammar._grammar, grammar._root) as chooser:
+                cursor = nexts.start()
+                for token in [*side.tokenize(answer), None]:
+                    allowed = set(everything[chooser.allowed(everything, zeros)].tolist())
+                    found = set(nexts.candidates(cursor))
+                    assert allowed <= found and found - allowed <= set(pieces.eog), answer
+                    if token is not None:
+                        chooser.accept(token)
+                        cursor = nexts.advance(cursor, [token])
+    finally:
+        model.close()

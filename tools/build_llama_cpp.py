@@ -11,7 +11,7 @@ different tokens (``bench/bench_numerics.py``). Three kernels did it:
 
 - llamafile's ``sgemm`` (F16 attention, Q8_0 output) refused single rows
   (``if (n < 2) return false;``), which then took ggml's own dot products:
-  the one edit below lets it take them too;
+  an edit (``llama_cpp_edits.py``) lets it take them too;
 - the runtime repacking of Q4_K weights (``GGML_CPU_REPACK``) runs a batch
   kernel for 4+ rows and a single-row kernel otherwise: off at build time;
 - the tiled K-quant product serves batches of 8+ only: llmbrief makes it
@@ -22,6 +22,10 @@ With these every output element is computed the same way whatever the batch,
 so greedy decoding is one thing: ``tests/test_live.py`` checks that a token's
 logits are bit-identical alone and in a batch.
 
+A second edit adds ``llama_set_output_vocab``: the logits of chosen tokens only,
+each bit-identical to the whole vocabulary's (``llama_cpp_edits.py`` says how),
+which the embedded decoder uses for the few tokens its grammar allows.
+
 The build uses the instruction sets of the machine it runs on (read from
 ``/proc/cpuinfo``: AVX-512 and its VNNI dot products where the CPU has them),
 never AMX: its tiles are another kernel chosen by batch size, and the first
@@ -31,10 +35,10 @@ with AVX-512 the fast sampler's batches run ~1.5x faster than with AVX2 alone
 by memory, stays at ~28 ms (bench/README.md). Set ``CMAKE_ARGS`` to choose the
 flags yourself (they are then used as given, plus the edit's own).
 
-The sdist is pinned by version and SHA-256 (the edit is an exact text
-replacement that fails loudly on another source). The built wheel is cached in
+The sdist is pinned by version and SHA-256 (the edits are exact text
+replacements that fail loudly on another source). The built wheel is cached in
 ``$XDG_CACHE_HOME/llmbrief/wheels`` (default ``~/.cache``) under a key of the
-sdist, the edit, the CMake arguments (so the instruction sets) and the
+sdist, the edits, the CMake arguments (so the instruction sets) and the
 interpreter, so another clone on the same machine installs it in seconds instead
 of building for ~7 minutes, and a machine with other instruction sets builds its own.
 """
@@ -52,17 +56,11 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from llama_cpp_edits import EDITS  # a sibling file: this runs as a script
+
 VERSION = "0.3.36"
 SDIST_SHA256 = "832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e"
-SGEMM = "vendor/llama.cpp/ggml/src/ggml-cpu/llamafile/sgemm.cpp"
-OLD = """    // only enable sgemm for prompt processing
-#if !defined(__MMA__)
-    if (n < 2)
-        return false;
-#endif
-"""
-NEW = """    // llmbrief: single rows too, so that a row's result never depends on its batch
-"""
 EXTRA_CMAKE = "-DGGML_CPU_REPACK=OFF"
 #: written into the package, so the running program can tell this build (embedded.py)
 MARKER = "_llmbrief_build.json"
@@ -107,7 +105,8 @@ def cmake_args() -> str:
 
 
 def build_key() -> str:
-    parts = [SDIST_SHA256, OLD, NEW, cmake_args(), sys.implementation.cache_tag or "",
+    edits = [text for edit in EDITS for text in edit]
+    parts = [SDIST_SHA256, *edits, cmake_args(), sys.implementation.cache_tag or "",
              platform.machine()]  # fmt: skip
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
@@ -141,6 +140,16 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def apply_edits(src: Path) -> None:
+    """Make the edits of llama_cpp_edits.py in the unpacked sdist ``src``."""
+    for name, old, new in EDITS:
+        path = src / name
+        text = path.read_text(encoding="utf-8")
+        if text.count(old) != 1:
+            sys.exit(f"llama-cpp-python {VERSION}: {name} is not the text the edits expect")
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def build(key: str, out: Path) -> Path:
     """Download, edit and build the wheel into ``out``; its path."""
     with tempfile.TemporaryDirectory(prefix="llmbrief-llama-") as tmp:
@@ -153,11 +162,7 @@ def build(key: str, out: Path) -> Path:
         with tarfile.open(sdist) as tar:
             tar.extractall(work, filter="data")
         src = work / f"llama_cpp_python-{VERSION}"
-        sgemm = src / SGEMM
-        text = sgemm.read_text(encoding="utf-8")
-        if text.count(OLD) != 1:
-            sys.exit(f"llama-cpp-python {VERSION}: {SGEMM} is not the text the edit expects")
-        sgemm.write_text(text.replace(OLD, NEW), encoding="utf-8")
+        apply_edits(src)
         marker = {"key": key, "cmake_args": cmake_args(), "batch_invariant": True}
         (src / "llama_cpp" / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
         env = {**os.environ, "CMAKE_ARGS": cmake_args()}
