@@ -8,10 +8,16 @@ their first choice, spaced as the model writes them (``{ "a": "x", "b": "y"}``).
 
 The grammar llama-cpp-python builds from such a schema is
 ``"{" space kv ("," space kv)* "}" space`` with ``space ::= " "?`` and
-``kv ::= KEY space ":" space VALUE``, where keys and values are written as
-``json.dumps`` writes them. A guess is only a guess: the decoder checks each of
-its tokens against the model's own constrained greedy choice and keeps the
-choice, so a wrong guess costs time, never a different answer.
+``kv ::= KEY space ":" space VALUE``, where keys and values are GBNF literals
+of what ``json.dumps`` writes: llama.cpp reads the backslash escapes in them,
+so ``"India\\u2019s"`` matches ``"India’s"``, the character itself. A value with
+a quote, a backslash, a control character or a character beyond the Basic
+Multilingual Plane is not written faithfully so, and such a schema gets no
+shape. A guess is only a guess: the decoder checks each of its tokens against
+the model's own constrained greedy choice and keeps the choice, so a wrong
+guess costs time, never a different answer; the shape is also what the decoder
+takes the tokens the grammar can allow from (:mod:`llmbrief.nexttokens`), and
+there it must be exact (``tests/test_live.py`` checks it against llama.cpp).
 
 :class:`TokenHabits` splits a guess into tokens the way the model itself wrote
 the same text before (``North Korea`` + ``n``, where the tokenizer would write
@@ -21,7 +27,6 @@ each such token cost a model call and the evaluation of the rest of the guess.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,7 +35,9 @@ from typing import Any
 __all__ = ["TOKEN_COST", "AnswerShape", "TokenHabits", "shape_of"]
 
 #: What evaluating one more guessed token (its row of logits included) costs, in model
-#: calls: ~4.2 ms against ~30 ms, fitted over the dev set's model calls on 2 cores.
+#: calls: ~4.2 ms against ~30 ms, fitted over the dev set's model calls on 2 cores with
+#: whole rows of logits. With the candidates' rows only (llmbrief.nexttokens) both are
+#: cheaper, and 1/3, 1/7 and 1/14 decode the dev set within 1% of each other.
 TOKEN_COST = 1 / 7
 
 _NEVER: Counter[int] = Counter()  # (never written to)
@@ -75,8 +82,11 @@ def shape_of(schema: Any) -> AnswerShape | None:
             return None
         if i:
             pieces += [_lit(","), _space(True)]
-        pieces += [_lit(json.dumps(name)), _space(False), _lit(":"), _space(True)]
-        pieces.append(_Piece(tuple(json.dumps(v) for v in values)))
+        key, texts = _matched(name), [_matched(v) for v in values]
+        if key is None or None in texts:
+            return None
+        pieces += [_lit(key), _space(False), _lit(":"), _space(True)]
+        pieces.append(_Piece(tuple(text for text in texts if text is not None)))
     pieces += [_lit("}"), _space(False)]
     return AnswerShape(tuple(pieces))
 
@@ -93,6 +103,14 @@ def _values(prop: Any) -> Sequence[str] | None:
     if not values or not all(isinstance(v, str) for v in values):
         return None
     return values
+
+
+def _matched(value: str) -> str | None:
+    """What the grammar's literal for the JSON string ``value`` matches; None when that
+    is not the value between quotes (see the module's docstring)."""
+    if any(c in '"\\' or ord(c) < 0x20 or ord(c) > 0xFFFF for c in value):
+        return None
+    return f'"{value}"'
 
 
 def _lit(text: str) -> _Piece:

@@ -173,9 +173,14 @@ class EmbeddedModel:
 
     def complete(self, body: dict[str, Any]) -> dict[str, Any]:
         """Answer one chat-completion request body (the caller holds the lock)."""
+        from llmbrief.fastgrammar import CandidatesMissed
+
         started = time.perf_counter()
         self._last_fast = {}
-        answer = self._complete_fast(body) if self._fast is not None else None
+        try:
+            answer = self._complete_fast(body) if self._fast is not None else None
+        except CandidatesMissed:  # a shape unlike its grammar (test_live.py checks they agree)
+            answer, self._last_fast = None, {"candidates_missed": 1}
         path = "fast"
         if answer is None:
             path = "plain"

@@ -30,12 +30,17 @@ from __future__ import annotations
 import ctypes
 from typing import Any
 
-__all__ = ["TOP_K", "TOP_WIDE", "GrammarChooser", "install"]
+__all__ = ["TOP_K", "TOP_WIDE", "CandidatesMissed", "GrammarChooser", "install"]
 
 #: How many of the best tokens are tested together before the whole vocabulary: first
 #: ``TOP_K``, then ``TOP_WIDE`` (a grammar test costs about 0.1 ms per 1,000 tokens).
 TOP_K = 64
 TOP_WIDE = 4096
+
+
+class CandidatesMissed(ValueError):
+    """The grammar allows none of the candidate tokens: they left out the one it allows
+    (a grammar the answer's shape does not describe); the caller answers another way."""
 
 
 def install(llama: Any) -> bool:
@@ -202,7 +207,7 @@ class GrammarChooser:
     def choose_among(self, ids: Any, logits: Any) -> int:
         """The token greedy decoding under this grammar picks, given the logits of ``ids``
         (sorted token ids) only: right whenever ``ids`` hold every token the grammar
-        allows here (:mod:`llmbrief.nexttokens`). Raises ValueError if it allows none."""
+        allows here (:mod:`llmbrief.nexttokens`). Raises CandidatesMissed if it allows none."""
         np = self._np
         ids = np.asarray(ids, dtype=np.intc)
         best = int(np.argmax(logits))  # the first maximum: the lowest id among equals
@@ -212,7 +217,7 @@ class GrammarChooser:
         self.stats["among"] += 1
         mask = self.allowed(ids, logits)
         if not mask.any():
-            raise ValueError("the answer grammar allows none of the candidate tokens")
+            raise CandidatesMissed("the answer grammar allows none of the candidate tokens")
         return int(ids[int(np.argmax(np.where(mask, logits, -np.inf)))])
 
     def _allows(self, token: int, logits: Any) -> bool:

@@ -51,16 +51,25 @@ def test_text_no_answer_begins_with_has_no_guess() -> None:
     assert _shape().rest('{ "figure": "up to 40", "what": "sent", "sender": "none"}}') is None
 
 
-def test_values_are_written_as_json_writes_them() -> None:
+def test_values_are_written_as_the_grammar_reads_them() -> None:
+    """llama-cpp-python puts ``json.dumps``' text in GBNF literals, whose ``\\u00fc``
+    llama.cpp reads as the character itself: the answer holds ``ü``, not the escape."""
     schema = {
         "type": "object",
-        "properties": {"who": {"enum": ['the "Iron" unit', "Zürich"]}},
+        "properties": {"who": {"enum": ["Zürich’s mayor", "none"]}},
         "required": ["who"],
     }
     shape = shape_of(schema)
     assert shape is not None
-    assert shape.rest("") == '{ "who": "the \\"Iron\\" unit"}'
-    assert shape.rest('{ "who": "Z') == '\\u00fcrich"}'
+    assert shape.rest("") == '{ "who": "Zürich’s mayor"}'
+    assert shape.rest('{ "who": "Z') == 'ürich’s mayor"}'
+    assert shape.rest('{ "who": "Z\\u00fc') is None
+
+
+@pytest.mark.parametrize("value", ['the "Iron" unit', "a\\b", "tab\there", "emoji 🙂"])
+def test_a_value_the_grammar_would_not_write_faithfully_gives_no_shape(value: str) -> None:
+    schema = {"type": "object", "properties": {"a": {"enum": [value]}}, "required": ["a"]}
+    assert shape_of(schema) is None
 
 
 @pytest.mark.parametrize(

@@ -279,13 +279,24 @@ def test_the_candidate_tokens_hold_every_token_the_grammar_allows() -> None:
     zeros = np.zeros(side.n_vocab, dtype=np.float32)
     requests = _seed_requests()
     kinds = {str(r["messages"][0]["content"])[:40]: r for r in requests}  # type: ignore[index]
+    # and characters beyond ASCII, which the grammar matches as themselves
+    other = {
+        "type": "object",
+        "properties": {
+            "visitor": {"const": "Zürich’s mayor"},
+            "status": {"enum": ["actual", "planned", "denied"]},
+        },
+        "required": ["visitor", "status"],
+    }
+    cases = [(other, '{"visitor": "Zürich’s mayor", "status": "planned"}')]
     try:
         for body in list(kinds.values())[:3]:
-            schema = body["response_format"]["schema"]  # type: ignore[index]
+            answer = model.complete(body)["choices"][0]["message"]["content"]
+            cases.append((body["response_format"]["schema"], answer))  # type: ignore[index]
+        for schema, answer in cases:
             shape = shape_of(schema)
             assert shape is not None
             nexts = NextTokens(shape, pieces)
-            answer = model.complete(body)["choices"][0]["message"]["content"]
             grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
             with GrammarChooser(model.llama, grammar._grammar, grammar._root) as chooser:
                 cursor = nexts.start()
@@ -298,3 +309,26 @@ def test_the_candidate_tokens_hold_every_token_the_grammar_allows() -> None:
                         cursor = nexts.advance(cursor, [token])
     finally:
         model.close()
+
+
+def test_candidates_that_miss_the_grammar_s_token_fall_back_to_the_plain_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Were the candidates ever wrong, the request is answered by the plain loop, not lost."""
+    from llmbrief.embedded import EmbeddedModel
+    from llmbrief.llm import local_model_path
+    from llmbrief.nexttokens import NextTokens
+
+    monkeypatch.setenv("LLMBRIEF_PREFIX_DIR", "off")
+    body = _seed_requests()[0]
+    path = local_model_path(resolve_settings({}))
+    model = EmbeddedModel(path, n_threads=2, sampler="fast")
+    try:
+        right = model.complete(body)
+        monkeypatch.setattr(NextTokens, "candidates", lambda self, cursor: [1])  # eos only
+        again = model.complete(body)
+    finally:
+        model.close()
+    assert again["choices"][0]["message"] == right["choices"][0]["message"]
+    assert [t["path"] for t in model.trace] == ["fast", "plain"]
+    assert model.trace[1].get("candidates_missed") == 1

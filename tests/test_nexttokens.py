@@ -148,3 +148,37 @@ def test_the_vocabulary_is_read_once_and_kept_by_model(
     assert llama.reads == 2
     assert len(list(tmp_path.glob("llmbrief/vocab-*.npz"))) == 2
     assert np.load(next(tmp_path.glob("llmbrief/vocab-*.npz")))["by_id"].dtype.kind == "S"
+
+
+def test_characters_beyond_ascii_are_matched_byte_by_byte() -> None:
+    """The grammar matches ``ü`` and ``’`` as themselves; tokens may hold a part of one
+    (a lone byte, or the last bytes of one and the text after it)."""
+    import itertools
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "who": {"enum": ["Zürich’s mayor", "Zug", "none"]},
+            "status": {"enum": ["actual", "planned"]},
+        },
+        "required": ["who", "status"],
+    }
+    shape = shape_of(schema)
+    assert shape is not None
+    options = [(*p.choices, "") if p.optional_space else p.choices for p in shape.pieces]
+    language = {"".join(parts).encode() for parts in itertools.product(*options)}
+    begun = {a[:k] for a in language for k in range(len(a) + 1)}  # what answers begin with
+    ue, quote = "ü".encode(), "’".encode()
+    vocab = [bytes([b]) for b in range(1, 256)] + [
+        ue, ue[:1], ue[1:] + b"rich", quote, quote[:2], quote[2:] + b"s", quote[1:],
+        b'"Z', b'"Zu', b"\xc3\xa9", b"\xe2", b'": "', b'", "', b'"}',
+    ]  # fmt: skip
+    nexts = NextTokens(shape, Pieces(vocab, []))
+    for answer in sorted(language)[::23]:
+        cursor = nexts.start()
+        for i in range(len(answer) + 1):
+            written = answer[:i]
+            expected = {t for t, p in enumerate(vocab) if written + p in begun}
+            assert set(nexts.candidates(cursor)) == expected, written
+            if i < len(answer):  # one byte on (the token of byte b is b - 1)
+                cursor = nexts.advance(cursor, [answer[i] - 1])
