@@ -58,10 +58,20 @@ class Ahead:
         self._lock = threading.Lock()
 
     def start(self) -> bool:
-        """Read the first window's articles. True when some of them are being parsed."""
+        """Read the first window's articles. True when some of them are being parsed.
+
+        When none of the run's articles is to be parsed, a parsing process started
+        ahead of the run (:func:`llmbrief.cli.main`) is stopped, unused."""
         with self._lock:
             self._read_up_to(self._lookahead)
-            return any(a.coming is not None for a in self._articles.values())
+            parsing = any(a.coming is not None for a in self._articles.values())
+            everything_read = self._read == len(self._paths)
+        if not parsing and everything_read and self._submit is None:
+            from llmbrief.parse_process import started_parser
+
+            if (child := started_parser()) is not None:
+                child.stop_if_unused()
+        return parsing
 
     def take(self, i: int) -> tuple[str, Parsed]:
         """Article ``i``'s text and analysis, once it is made; :class:`InputError` when the

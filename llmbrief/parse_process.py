@@ -81,6 +81,19 @@ class ParseProcess:
         outbox.put(json.dumps({"id": n, "text": text}) + "\n")
         return fut
 
+    def start(self) -> None:
+        """Start the child now (spaCy loads meanwhile), if it is not running."""
+        with self._lock:
+            if self._proc is None:
+                self._start()
+
+    def stop_if_unused(self) -> None:
+        """Stop the child if it has never been given a text (started ahead for nothing)."""
+        with self._lock:
+            unused = self._next == 0
+        if unused:
+            self.close()
+
     @property
     def pid(self) -> int | None:
         """The child's process id while it runs."""
@@ -160,6 +173,11 @@ def _settle(fut: Future[str], reply: dict[str, Any]) -> None:
 
 _parser: ParseProcess | None = None
 _parser_lock = threading.Lock()
+
+
+def started_parser() -> ParseProcess | None:
+    """This process's parsing child, if one was made (None: nothing was parsed)."""
+    return _parser
 
 
 def parser() -> ParseProcess:

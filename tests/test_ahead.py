@@ -92,3 +92,26 @@ def test_an_unreadable_article_fails_alone(articles: list[str], tmp_path: Path) 
     assert ahead.take(2)[0] == TEXTS[1]
     assert ahead.take(0)[0] == TEXTS[0]
     assert parser.sent == [TEXTS[0], TEXTS[1]]
+
+
+def test_a_parsing_process_started_ahead_stops_when_no_article_needs_it(
+    articles: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from llmbrief import parse_process
+    from llmbrief.parse_process import ParseProcess
+
+    store = Store(tmp_path / "cache.db")
+    for text in TEXTS:
+        analyse(text, store)
+    child = ParseProcess([sys.executable, "-c", "import time; time.sleep(60)"])
+    monkeypatch.setattr(parse_process, "_parser", child)
+    try:
+        child.start()  # as llmbrief.cli.main starts it
+        assert not Ahead(articles, store, lookahead=2).start()
+        assert child.pid is not None  # articles past the window may still need it
+        assert not Ahead(articles, store, lookahead=8).start()
+        assert child.pid is None  # every article read, all cached: stopped unused
+    finally:
+        child.close()

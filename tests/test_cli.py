@@ -600,3 +600,33 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert re.search(r"0/5 · 0 questions answered · -+:-+ left", shown), shown
     assert "[1/5]" not in shown  # no plain lines on a terminal
     assert "seeds/004_49bd2bcecccfd8d8.txt: " in shown  # the summary follows
+
+
+@pytest.mark.parametrize(
+    ("argv", "started"),
+    [
+        (["brief", "seeds"], True),
+        (["extract", "seeds", "-o", "x.json"], True),
+        (["brief", "seeds", "--help"], False),
+        (["render", "x.json"], False),
+        (["--help"], False),
+        ([], False),
+    ],
+)
+def test_commands_that_analyse_articles_start_the_parsing_process_first(
+    argv: list[str], started: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import llmbrief.cli as cli_package
+    from llmbrief import parse_process
+
+    calls: list[str] = []
+
+    class Recorder:
+        def start(self) -> None:
+            calls.append("start")
+
+    monkeypatch.setattr(parse_process, "parser", Recorder)
+    monkeypatch.setattr(cli_package, "app", lambda: calls.append("app"))
+    monkeypatch.setattr(sys, "argv", ["llmbrief", *argv])
+    cli_package.main()
+    assert calls == (["start", "app"] if started else ["app"])

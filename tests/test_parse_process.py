@@ -108,3 +108,16 @@ def test_a_reported_failure_raises_with_the_child_traceback() -> None:
     parse_process._settle(fut, {"id": 0, "error": "Traceback ...\nValueError: spaCy broke"})
     with pytest.raises(AnalysisFailed, match="ValueError: spaCy broke"):
         fut.result()
+
+
+def test_a_child_started_ahead_and_never_given_a_text_is_stopped_unused() -> None:
+    idle = ParseProcess([sys.executable, "-c", "import time; time.sleep(60)"])
+    idle.start()
+    assert idle.pid is not None
+    idle.stop_if_unused()
+    assert idle.pid is None
+    used = ParseProcess()
+    used.submit(TEXTS[0]).result(timeout=120)
+    used.stop_if_unused()
+    assert used.pid is not None  # it has parsed: kept for the run's next articles
+    used.close()
