@@ -53,6 +53,15 @@ def _default_db(env: Mapping[str, str] | None = None) -> str:
     return str(Path(base) / "llmbrief" / "llmbrief.db")
 
 
+def cache_folder(env: Mapping[str, str] | None = None) -> Path:
+    """Where llmbrief keeps what it can always make again (the gazetteer's index, the
+    embedded model's vocabulary): beside ``$LLMBRIEF_DB`` when it is set, else in
+    ``$XDG_CACHE_HOME/llmbrief`` (``~/.cache/llmbrief``), where the database is too."""
+    env = os.environ if env is None else env
+    db = env.get("LLMBRIEF_DB")
+    return Path(db).parent if db else Path(_default_db(env)).parent
+
+
 @dataclass(frozen=True)
 class Settings:
     """Resolved settings for one run."""

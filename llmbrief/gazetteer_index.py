@@ -33,6 +33,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from llmbrief.config import cache_folder
+
 Kind = Literal["country", "demonym", "capital", "city", "region"]
 
 MIN_CITY_POPULATION = 100_000
@@ -322,10 +324,7 @@ def _index_file() -> Path:
     key.update(f"{sys.version_info[:2]}".encode())
     for lib in _DATA_LIBRARIES:
         key.update(f"|{lib}={version(lib)}".encode())
-    db = os.environ.get("LLMBRIEF_DB")
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    folder = Path(db).parent if db else Path(cache) / "llmbrief"
-    return folder / f"gazetteer-{key.hexdigest()[:20]}.pickle"
+    return cache_folder() / f"gazetteer-{key.hexdigest()[:20]}.pickle"
 
 
 _INDEX_LOCK = threading.Lock()

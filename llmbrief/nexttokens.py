@@ -214,8 +214,7 @@ def _read_pieces(llama: Any) -> Pieces:
 
 
 def _cache_file(identity: str) -> Path:
-    db = os.environ.get("LLMBRIEF_DB")
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    folder = Path(db).parent if db else Path(cache) / "llmbrief"
+    from llmbrief.config import cache_folder
+
     key = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:20]
-    return folder / f"vocab-{key}.npz"
+    return cache_folder() / f"vocab-{key}.npz"

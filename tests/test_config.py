@@ -358,3 +358,13 @@ def test_cast_mode() -> None:
         assert cast_mode(m) == m
     with pytest.raises(ConfigError, match="unknown mode 'fast'"):
         cast_mode("fast")
+
+
+def test_the_cache_folder_is_beside_the_database_or_in_the_xdg_cache(tmp_path: Path) -> None:
+    from llmbrief.config import cache_folder
+
+    db = tmp_path / "runs" / "my.db"
+    assert cache_folder({"LLMBRIEF_DB": str(db)}) == db.parent
+    assert cache_folder({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "llmbrief"
+    default = resolve_settings({}, env={"XDG_CACHE_HOME": str(tmp_path)}).db_path
+    assert Path(default).parent == cache_folder({"XDG_CACHE_HOME": str(tmp_path)})
