@@ -1,3 +1,3 @@
-from llmbrief.cli import main
+from llmbrief.entry import main
 
 main()

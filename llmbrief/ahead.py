@@ -61,7 +61,7 @@ class Ahead:
         """Read the first window's articles. True when some of them are being parsed.
 
         When none of the run's articles is to be parsed, a parsing process started
-        ahead of the run (:func:`llmbrief.cli.main`) is stopped, unused."""
+        ahead of the run (:func:`llmbrief.entry.main`) is stopped, unused."""
         with self._lock:
             self._read_up_to(self._lookahead)
             parsing = any(a.coming is not None for a in self._articles.values())

@@ -108,7 +108,7 @@ def test_a_parsing_process_started_ahead_stops_when_no_article_needs_it(
     child = ParseProcess([sys.executable, "-c", "import time; time.sleep(60)"])
     monkeypatch.setattr(parse_process, "_parser", child)
     try:
-        child.start()  # as llmbrief.cli.main starts it
+        child.start()  # as llmbrief.entry.main starts it
         assert not Ahead(articles, store, lookahead=2).start()
         assert child.pid is not None  # articles past the window may still need it
         assert not Ahead(articles, store, lookahead=8).start()

@@ -617,7 +617,7 @@ def test_commands_that_analyse_articles_start_the_parsing_process_first(
     argv: list[str], started: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import llmbrief.cli as cli_package
-    from llmbrief import parse_process
+    from llmbrief import entry, parse_process
 
     calls: list[str] = []
 
@@ -626,7 +626,7 @@ def test_commands_that_analyse_articles_start_the_parsing_process_first(
             calls.append("start")
 
     monkeypatch.setattr(parse_process, "parser", Recorder)
-    monkeypatch.setattr(cli_package, "app", lambda: calls.append("app"))
+    monkeypatch.setattr(cli_package, "main", lambda: calls.append("cli"))
     monkeypatch.setattr(sys, "argv", ["llmbrief", *argv])
-    cli_package.main()
-    assert calls == (["start", "app"] if started else ["app"])
+    entry.main()
+    assert calls == (["start", "cli"] if started else ["cli"])

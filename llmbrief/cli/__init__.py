@@ -38,26 +38,6 @@ __all__ = [
 ]
 
 
-#: Commands that analyse articles: their parsing process starts with the process.
-ANALYSING = ("brief", "extract")
-
-
 def main() -> None:
-    """Entry point of the ``llmbrief`` console script.
-
-    A run of ``brief`` or ``extract`` starts its parsing process (spaCy, ~0.5 s to
-    import and load: the longest wait of a cold run) before the command line is even
-    parsed, ~0.1 s sooner than the first article not in the cache would; when every
-    article is, the process is stopped unused at exit.
-    """
-    import sys
-    from contextlib import suppress
-
-    args = sys.argv[1:2]
-    if args and args[0] in ANALYSING and not {"--help", "-h"} & set(sys.argv[2:]):
-        from llmbrief.errors import NotAvailableError
-        from llmbrief.parse_process import parser
-
-        with suppress(NotAvailableError):  # said by the command, if an article needs parsing
-            parser().start()
+    """Run the command line (the console script enters by :func:`llmbrief.entry.main`)."""
     app()
