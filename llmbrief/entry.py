@@ -21,17 +21,16 @@ __all__ = ["ANALYSING", "main", "start_parsing_early"]
 ANALYSING = ("brief", "extract")
 
 
-def start_parsing_early(argv: Sequence[str]) -> bool:
+def start_parsing_early(argv: Sequence[str]) -> None:
     """Start the parsing process if ``argv`` (without the program) runs an analysing
-    command, not its help. Whether it did."""
+    command, not its help."""
     if not argv or argv[0] not in ANALYSING or {"--help", "-h"} & set(argv[1:]):
-        return False
+        return
     from llmbrief.errors import NotAvailableError
     from llmbrief.parse_process import parser
 
     with suppress(NotAvailableError):  # said by the command, if an article needs parsing
         parser().start()
-    return True
 
 
 def main() -> None:
